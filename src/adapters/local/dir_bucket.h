@@ -1,0 +1,98 @@
+// DirBucket: an S3-like bucket kept in a directory of the local file system.
+// Object bodies are data files under <root>/data/; their metadata (ETag =
+// hex MD5 of the body, size, last-modified, content-type, user metadata,
+// sequencer, data file name) is a row in <root>/bucket.db (SQLite, WAL), so
+// listing is an indexed query. A Put streams the body into a temporary file
+// (hashing as it goes), fsyncs it, renames it to a fresh, never-reused data
+// file name, fsyncs the directory and only then commits the metadata row;
+// a crash therefore leaves the old or the new version, never a torn one, and
+// at worst an orphan data file that Open() removes.
+//
+// Object keys are never used as paths: a data file is named after a random
+// id, so "..", absolute paths, NUL bytes and case- or unicode-variant keys
+// are just distinct keys. Keys must be 1..1024 bytes of valid UTF-8 without
+// NUL (S3's limits).
+// Thread-safety: safe for concurrent use by several threads and processes;
+// the last commit wins, as on S3.
+#ifndef INVTRACK_ADAPTERS_LOCAL_DIR_BUCKET_H_
+#define INVTRACK_ADAPTERS_LOCAL_DIR_BUCKET_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/byte_source.h"
+#include "core/result.h"
+#include "adapters/local/sqlite_db.h"
+#include "functions/object_reader.h"
+
+namespace invtrack {
+
+struct StoredObject {
+  std::string key;
+  ObjectInfo info;  // etag, size, last_modified_ms, sequencer
+  std::string content_type;
+  std::map<std::string, std::string> user_metadata;  // x-amz-meta-*, names lower-cased
+};
+
+struct PutOptions {
+  std::string content_type = "application/octet-stream";
+  std::map<std::string, std::string> user_metadata;
+  std::optional<uint64_t> max_size;  // reject bodies larger than this
+};
+
+class DirBucket final : public ObjectReader {
+ public:
+  // Opens (creating if needed) the bucket stored in `root`, and removes data
+  // files no metadata row refers to (left by a crash mid-Put).
+  static Result<std::unique_ptr<DirBucket>> Open(const std::filesystem::path& root,
+                                                 std::string name);
+
+  const std::string& name() const { return name_; }
+
+  // Called inside the metadata transaction of a Put, with the bucket's
+  // connection: whatever it writes commits or rolls back with the object.
+  // This is how an ObjectCreated notification is made atomic with the write.
+  using CommitHook = std::function<Status(SqliteDb& db, const StoredObject& object)>;
+
+  // Streams `body` into a new version of `key`. On any failure (including
+  // the body's own read error, exceeding max_size, or the hook failing) no
+  // trace is left and the previous version stays. Returns the stored
+  // object's description with a fresh sequencer, greater than any earlier
+  // one in this bucket (fixed-width hex, so string order is numeric order).
+  Result<StoredObject> Put(std::string_view key, ByteSource* body, const PutOptions& options,
+                           const CommitHook& on_commit = {});
+
+  Result<StoredObject> Head(std::string_view key) const;
+  Status Delete(std::string_view key);  // OK when absent, as S3 does
+
+  // Keys in lexicographic byte order, starting after `start_after`, at most
+  // `limit`, restricted to `prefix`.
+  Result<std::vector<StoredObject>> List(std::string_view prefix, std::string_view start_after,
+                                         size_t limit) const;
+
+  // ObjectReader: the current version's body. A reader that opened a
+  // version keeps reading it even if a newer Put replaces it meanwhile.
+  Result<std::unique_ptr<ObjectStream>> Open(std::string_view bucket,
+                                             std::string_view key) override;
+
+  // InvalidArgument unless `key` is an acceptable object key.
+  static Status ValidateKey(std::string_view key);
+
+ private:
+  DirBucket(std::filesystem::path root, std::string name);
+
+  std::filesystem::path root_;
+  std::string name_;
+  // Implementation state (connection pool, etc.) is the implementer's choice.
+};
+
+}  // namespace invtrack
+
+#endif  // INVTRACK_ADAPTERS_LOCAL_DIR_BUCKET_H_
