@@ -21,8 +21,10 @@ struct BatchResponse {
 
 std::string BatchResponseToJson(const BatchResponse& response);
 
-// Accepts the shape above; `null`, `{}` and an empty list mean success, as
-// Lambda treats them. Anything else malformed is an InvalidArgument.
+// Accepts the shape above; `null`, `{}` and an empty or null list mean
+// success, as Lambda treats them. Anything else malformed is an
+// InvalidArgument, including a missing, null or empty itemIdentifier (which
+// Lambda treats as a failure of the whole batch). Never throws.
 Result<BatchResponse> ParseBatchResponse(std::string_view json);
 
 }  // namespace invtrack

@@ -36,15 +36,26 @@ struct S3EventRecord {
 // Parses {"Records":[...]}. Records of any event type are returned (the
 // handler skips what it does not handle); an "s3:TestEvent" message, which
 // has no Records, yields an empty vector. Malformed JSON, a missing required
-// field (bucket name, object key) or a key with an invalid %-escape is an
-// InvalidArgument naming the record index and field.
+// field (bucket name, object key), a present field of the wrong type, or a
+// key with an invalid %-escape or that decodes to invalid UTF-8 is an
+// InvalidArgument naming the record index and field. Absent optional fields
+// (and "versionId": null) leave the member empty; unknown fields are ignored.
+// Never throws.
 Result<std::vector<S3EventRecord>> ParseS3Event(std::string_view json);
 
-// Renders records as S3 would deliver them (key URL-encoded, '+' for space).
+// Renders records as S3 would deliver them (eventVersion 2.1, key URL-encoded
+// with '+' for space). Fields the struct does not carry are filled with
+// stable stand-ins: responseElements ids hashed from bucket/key/sequencer/
+// eTag, configurationId "invtrack-load-inventory", bucket owner "invtrack".
+// versionId and sequencer are omitted when empty. Round trip: parsing the
+// output gives the records back for any non-empty bucket and UTF-8 key.
 std::string S3EventToJson(std::span<const S3EventRecord> records);
 
-// Orders two S3 sequencers: hex strings compared after left-padding the
-// shorter with zeros (S3's documented rule). Returns <0, 0 or >0.
+// Orders two S3 sequencers for the same key: hex strings compared after
+// RIGHT-padding the shorter with zeros, case-insensitively. This is S3's
+// documented rule since mid-2021 (the user guide said "left pad" before), so
+// "0055AED6DCD90281E5" == "0055AED6DCD90281E500". Local sequencers should be
+// fixed-width, where both rules agree. Returns <0, 0 or >0.
 int CompareSequencers(std::string_view a, std::string_view b);
 
 }  // namespace invtrack

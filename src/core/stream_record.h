@@ -35,7 +35,7 @@ std::string_view StreamEventNameToString(StreamEventName name);  // "INSERT", ..
 struct StreamRecord {
   std::string event_id;
   StreamEventName event_name = StreamEventName::kInsert;
-  std::string sequence_number;          // decimal digits, as DynamoDB writes them
+  std::string sequence_number;            // decimal digits, as DynamoDB writes them
   int64_t approximate_creation_time = 0;  // seconds since the epoch
   std::string event_source_arn;
   std::optional<ItemImage> old_image;  // absent for INSERT
@@ -48,15 +48,22 @@ struct StreamRecord {
   bool operator==(const StreamRecord&) const = default;
 };
 
-// Parses {"Records":[...]} as Lambda delivers it. Malformed JSON, an unknown
-// eventName, a missing SequenceNumber, an image without Store/Item/Count or
-// a Count that is not an integer N value are InvalidArgument naming the
-// record index and attribute.
+// Parses {"Records":[...]} as Lambda delivers it. Malformed JSON, a missing
+// Records array, an unknown eventName, a missing or non-decimal
+// SequenceNumber, a missing image (INSERT needs NewImage, REMOVE OldImage,
+// MODIFY both), an image without Store/Item (S) or Count (N), or a Count or
+// LowThreshold that is not an integer N value ('-'? digits, int64 range) are
+// InvalidArgument naming the record index and attribute. A LowThreshold of
+// type NULL means none. Keys and other attributes are ignored, as are unused
+// type tags set to null ({"S":"x","N":null}, as some SDKs write them).
+// ApproximateCreationDateTime may be fractional (rounded down) or absent (0).
+// Never throws.
 Result<std::vector<StreamRecord>> ParseStreamEvent(std::string_view json);
 
 // Renders records in the same shape (eventSource "aws:dynamodb",
 // eventVersion "1.1", awsRegion, StreamViewType NEW_AND_OLD_IMAGES,
-// Keys, SizeBytes).
+// Keys {"Store":{"S":..},"Item":{"S":..}}, an approximate SizeBytes).
+// ParseStreamEvent(StreamEventToJson(r)) == r for valid records.
 std::string StreamEventToJson(std::span<const StreamRecord> records,
                               std::string_view aws_region = "us-east-1");
 

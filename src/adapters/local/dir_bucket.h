@@ -6,7 +6,7 @@
 // (hashing as it goes), fsyncs it, renames it to a fresh, never-reused data
 // file name, fsyncs the directory and only then commits the metadata row;
 // a crash therefore leaves the old or the new version, never a torn one, and
-// at worst an orphan data file that Open() removes.
+// at worst an orphan data file that OpenDir() removes.
 //
 // Object keys are never used as paths: a data file is named after a random
 // id, so "..", absolute paths, NUL bytes and case- or unicode-variant keys
@@ -27,9 +27,9 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/local/sqlite_db.h"
 #include "core/byte_source.h"
 #include "core/result.h"
-#include "adapters/local/sqlite_db.h"
 #include "functions/object_reader.h"
 
 namespace invtrack {
@@ -50,9 +50,13 @@ struct PutOptions {
 class DirBucket final : public ObjectReader {
  public:
   // Opens (creating if needed) the bucket stored in `root`, and removes data
-  // files no metadata row refers to (left by a crash mid-Put).
-  static Result<std::unique_ptr<DirBucket>> Open(const std::filesystem::path& root,
-                                                 std::string name);
+  // files no metadata row refers to (left by a crash mid-Put) unless another
+  // DirBucket has the same root open. Not named Open: beside the
+  // ObjectReader method, Open(std::string, std::string) would silently pick
+  // this factory (std::string converts to both path and string_view).
+  static Result<std::unique_ptr<DirBucket>> OpenDir(const std::filesystem::path& root,
+                                                    std::string name);
+  ~DirBucket() override;
 
   const std::string& name() const { return name_; }
 
@@ -82,15 +86,25 @@ class DirBucket final : public ObjectReader {
   Result<std::unique_ptr<ObjectStream>> Open(std::string_view bucket,
                                              std::string_view key) override;
 
-  // InvalidArgument unless `key` is an acceptable object key.
+  // InvalidArgument unless `key` is an acceptable object key. Put, Head,
+  // Delete and Open check it first and return that error.
   static Status ValidateKey(std::string_view key);
 
  private:
+  class ConnectionPool;  // idle SQLite connections, reused across calls
+
   DirBucket(std::filesystem::path root, std::string name);
+
+  std::filesystem::path DataPath(std::string_view id) const;
+  Status CollectGarbage();
 
   std::filesystem::path root_;
   std::string name_;
-  // Implementation state (connection pool, etc.) is the implementer's choice.
+  std::unique_ptr<ConnectionPool> pool_;
+  // Shared flock(2) on <root>/bucket.lock for as long as this object lives:
+  // OpenDir() collects garbage only when it can lock exclusively, i.e. when no
+  // other instance (in any process) may be half-way through a Put.
+  int lock_fd_ = -1;
 };
 
 }  // namespace invtrack

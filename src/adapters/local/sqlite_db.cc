@@ -50,15 +50,17 @@ Status SqliteStatement::Error(int rc) const {
 }
 
 SqliteStatement& SqliteStatement::Bind(int index, std::string_view text) {
-  int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                             SQLITE_STATIC);
+  // A null data() (a default string_view) would bind NULL, not ''.
+  int rc = sqlite3_bind_text(stmt_, index, text.data() != nullptr ? text.data() : "",
+                             static_cast<int>(text.size()), SQLITE_STATIC);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = Error(rc);
   return *this;
 }
 
 SqliteStatement& SqliteStatement::BindBlob(int index, std::string_view bytes) {
-  int rc = sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
-                             SQLITE_STATIC);
+  // A null data() would bind NULL instead of an empty blob.
+  int rc = sqlite3_bind_blob(stmt_, index, bytes.data() != nullptr ? bytes.data() : "",
+                             static_cast<int>(bytes.size()), SQLITE_STATIC);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = Error(rc);
   return *this;
 }
@@ -100,9 +102,7 @@ void SqliteStatement::Reset() {
   bind_error_ = Status::OK();
 }
 
-int64_t SqliteStatement::ColumnInt(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
+int64_t SqliteStatement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 bool SqliteStatement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
@@ -125,8 +125,8 @@ std::optional<int64_t> SqliteStatement::ColumnOptionalInt(int column) const {
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::filesystem::path& path,
                                                  const SqliteOptions& options) {
   sqlite3* raw = nullptr;
-  int flags = options.read_only ? SQLITE_OPEN_READONLY
-                                : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags =
+      options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;  // one connection per thread; no need for its mutex
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {

@@ -1,0 +1,129 @@
+#include "adapters/local/change_segment.h"
+
+namespace invtrack {
+
+namespace {
+
+constexpr uint8_t kEventMask = 0x03;
+constexpr uint8_t kHasOld = 0x04;
+constexpr uint8_t kOldHasThreshold = 0x08;
+constexpr uint8_t kHasNew = 0x10;
+constexpr uint8_t kNewHasThreshold = 0x20;
+
+void PutVarint(std::string* out, uint64_t value) {
+  while (value >= 0x80) {
+    out->push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out->push_back(static_cast<char>(value));
+}
+
+void PutString(std::string* out, std::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s);
+}
+
+// Reads from a byte range, remembering the first failure.
+class SegmentCursor {
+ public:
+  explicit SegmentCursor(std::string_view bytes)
+      : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+
+  bool at_end() const { return p_ == end_; }
+  bool failed() const { return failed_; }
+
+  uint8_t Byte() {
+    if (p_ == end_) return Fail();
+    return static_cast<uint8_t>(*p_++);
+  }
+  uint64_t Varint() {
+    uint64_t value = 0;
+    for (int shift = 0; shift <= 63; shift += 7) {
+      if (p_ == end_) return Fail();
+      uint8_t byte = static_cast<uint8_t>(*p_++);
+      value |= uint64_t{byte & 0x7fu} << shift;
+      if ((byte & 0x80) == 0) return value;
+    }
+    return Fail();
+  }
+  std::string_view String() {
+    uint64_t size = Varint();
+    if (failed_ || size > static_cast<uint64_t>(end_ - p_)) {
+      Fail();
+      return {};
+    }
+    std::string_view s(p_, size);
+    p_ += size;
+    return s;
+  }
+
+ private:
+  uint8_t Fail() {
+    failed_ = true;
+    p_ = end_;
+    return 0;
+  }
+  const char* p_;
+  const char* end_;
+  bool failed_ = false;
+};
+
+void PutState(std::string* out, const ItemState& state) {
+  PutVarint(out, static_cast<uint64_t>(state.count));
+  if (state.low_threshold) PutVarint(out, static_cast<uint64_t>(*state.low_threshold));
+}
+
+ItemImage ReadImage(SegmentCursor* cursor, std::string_view store, std::string_view item,
+                    bool has_threshold) {
+  ItemImage image;
+  image.store.assign(store);
+  image.item.assign(item);
+  image.count = static_cast<int64_t>(cursor->Varint());
+  if (has_threshold) image.low_threshold = static_cast<int64_t>(cursor->Varint());
+  return image;
+}
+
+}  // namespace
+
+void ChangeSegmentWriter::Add(StreamEventName event, std::string_view store,
+                              std::string_view item, const std::optional<ItemState>& before,
+                              const std::optional<ItemState>& after) {
+  uint8_t flags = static_cast<uint8_t>(event);
+  if (before) flags |= kHasOld | (before->low_threshold ? kOldHasThreshold : 0);
+  if (after) flags |= kHasNew | (after->low_threshold ? kNewHasThreshold : 0);
+  bytes_.push_back(static_cast<char>(flags));
+  PutString(&bytes_, store);
+  PutString(&bytes_, item);
+  if (before) PutState(&bytes_, *before);
+  if (after) PutState(&bytes_, *after);
+  ++record_count_;
+}
+
+Status DecodeChangeSegment(std::string_view bytes, uint32_t record_count,
+                           const SegmentPosition& position, std::vector<StreamRecord>* out) {
+  SegmentCursor cursor(bytes);
+  out->reserve(out->size() + record_count);
+  uint32_t decoded = 0;
+  for (uint32_t i = 0; i < record_count; ++i, ++decoded) {
+    uint8_t flags = cursor.Byte();
+    std::string_view store = cursor.String();
+    std::string_view item = cursor.String();
+    if (cursor.failed() || (flags & kEventMask) > 2) break;
+    StreamRecord& record = out->emplace_back();
+    uint64_t sequence = position.first_sequence + i;
+    record.sequence_number = std::to_string(sequence);
+    record.event_id.reserve(position.event_id_prefix.size() + record.sequence_number.size());
+    record.event_id.append(position.event_id_prefix).append(record.sequence_number);
+    record.event_name = static_cast<StreamEventName>(flags & kEventMask);
+    record.approximate_creation_time = position.created_ms / 1000;
+    if (flags & kHasOld) record.old_image = ReadImage(&cursor, store, item, flags & kOldHasThreshold);
+    if (flags & kHasNew) record.new_image = ReadImage(&cursor, store, item, flags & kNewHasThreshold);
+  }
+  if (decoded != record_count || cursor.failed() || !cursor.at_end()) {
+    return Status::Corruption("change segment starting at sequence " +
+                              std::to_string(position.first_sequence) + " is damaged");
+  }
+  return Status::OK();
+}
+
+}  // namespace invtrack

@@ -1,0 +1,103 @@
+#include "adapters/local/outbox_topic.h"
+
+namespace invtrack {
+
+namespace {
+
+constexpr char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS alerts(
+  position INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  store TEXT NOT NULL,
+  item TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  threshold INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  message TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  source_sequence TEXT NOT NULL
+);
+)sql";
+
+}  // namespace
+
+Result<std::unique_ptr<OutboxTopic>> OutboxTopic::Open(const std::filesystem::path& path) {
+  std::unique_ptr<OutboxTopic> topic(new OutboxTopic(path));
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path);
+  if (!db.ok()) return db.status();
+  topic->db_ = std::move(db).value();
+  INVTRACK_RETURN_IF_ERROR(topic->db_->Exec(kSchema));
+  Result<SqliteStatement> insert = topic->db_->Prepare(
+      "INSERT INTO alerts(id, kind, store, item, count, threshold, subject, message, time_ms, "
+      "source_sequence) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+      "ON CONFLICT(id) DO NOTHING");
+  if (!insert.ok()) return insert.status();
+  topic->insert_ = std::move(insert).value();
+  return topic;
+}
+
+Status OutboxTopic::Publish(std::span<const Alert> alerts, size_t* published) {
+  *published = 0;
+  std::lock_guard<std::mutex> lock(publish_mutex_);
+  Result<std::unique_ptr<SqliteTransaction>> transaction = SqliteTransaction::Begin(db_.get());
+  if (!transaction.ok()) return transaction.status();
+  for (const Alert& a : alerts) {
+    insert_.Bind(1, a.id)
+        .Bind(2, AlertKindName(a.kind))
+        .Bind(3, a.store)
+        .Bind(4, a.item)
+        .Bind(5, a.count)
+        .Bind(6, a.threshold)
+        .Bind(7, a.subject)
+        .Bind(8, a.message)
+        .Bind(9, a.time_ms)
+        .Bind(10, a.source_sequence);
+    INVTRACK_RETURN_IF_ERROR(insert_.Run());
+  }
+  INVTRACK_RETURN_IF_ERROR((*transaction)->Commit());
+  *published = alerts.size();
+  return Status::OK();
+}
+
+Result<std::vector<StoredAlert>> OutboxTopic::List(int64_t after_position, size_t limit) const {
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path_, SqliteOptions{.read_only = true});
+  if (!db.ok()) return db.status();
+  Result<SqliteStatement> select = (*db)->Prepare(
+      "SELECT position, id, kind, store, item, count, threshold, subject, message, time_ms, "
+      "source_sequence FROM alerts WHERE position > ?1 ORDER BY position LIMIT ?2");
+  if (!select.ok()) return select.status();
+  select->Bind(1, after_position).Bind(2, static_cast<int64_t>(limit));
+  std::vector<StoredAlert> out;
+  while (true) {
+    Result<bool> row = select->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    StoredAlert& stored = out.emplace_back();
+    stored.position = select->ColumnInt(0);
+    Alert& a = stored.alert;
+    a.id = select->ColumnString(1);
+    a.kind = ParseAlertKind(select->ColumnText(2)).value_or(AlertKind::kOut);
+    a.store = select->ColumnString(3);
+    a.item = select->ColumnString(4);
+    a.count = select->ColumnInt(5);
+    a.threshold = select->ColumnInt(6);
+    a.subject = select->ColumnString(7);
+    a.message = select->ColumnString(8);
+    a.time_ms = select->ColumnInt(9);
+    a.source_sequence = select->ColumnString(10);
+  }
+  return out;
+}
+
+Result<int64_t> OutboxTopic::Count() const {
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path_, SqliteOptions{.read_only = true});
+  if (!db.ok()) return db.status();
+  Result<SqliteStatement> select = (*db)->Prepare("SELECT count(*) FROM alerts");
+  if (!select.ok()) return select.status();
+  Result<bool> row = select->Step();
+  if (!row.ok()) return row.status();
+  return select->ColumnInt(0);
+}
+
+}  // namespace invtrack

@@ -1,0 +1,169 @@
+#include "cli/config.h"
+
+#include <charconv>
+#include <optional>
+#include <string_view>
+#include <toml++/toml.h>
+
+namespace invtrack {
+
+namespace {
+
+std::optional<int64_t> ParseInt(std::string_view text) {
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Reads an integer at `path` into *out if present, within [min, max].
+Status ReadInt(const toml::table& table, std::string_view path, int64_t min, int64_t max,
+               int64_t* out) {
+  toml::node_view<const toml::node> node = table.at_path(path);
+  if (!node) return Status::OK();
+  std::optional<int64_t> value = node.value<int64_t>();
+  if (!value || !node.is_integer() || *value < min || *value > max) {
+    return Status::InvalidArgument(std::string(path) + " must be a whole number from " +
+                                   std::to_string(min) + " to " + std::to_string(max));
+  }
+  *out = *value;
+  return Status::OK();
+}
+
+Status ReadString(const toml::table& table, std::string_view path, std::string* out) {
+  toml::node_view<const toml::node> node = table.at_path(path);
+  if (!node) return Status::OK();
+  if (!node.is_string()) return Status::InvalidArgument(std::string(path) + " must be a string");
+  *out = *node.value<std::string>();
+  return Status::OK();
+}
+
+Status ReadBool(const toml::table& table, std::string_view path, bool* out) {
+  toml::node_view<const toml::node> node = table.at_path(path);
+  if (!node) return Status::OK();
+  if (!node.is_boolean()) return Status::InvalidArgument(std::string(path) + " must be true or false");
+  *out = *node.value<bool>();
+  return Status::OK();
+}
+
+constexpr int64_t kMaxInt = int64_t{1} << 53;
+
+Status ApplyTable(const toml::table& t, Config* config) {
+  PipelineOptions& p = config->pipeline;
+  std::string data_dir = p.data_dir.string();
+  INVTRACK_RETURN_IF_ERROR(ReadString(t, "data_dir", &data_dir));
+  p.data_dir = data_dir;
+  INVTRACK_RETURN_IF_ERROR(ReadString(t, "log_level", &config->log_level));
+  INVTRACK_RETURN_IF_ERROR(ReadString(t, "bucket.name", &p.bucket));
+  INVTRACK_RETURN_IF_ERROR(ReadString(t, "bucket.region", &p.region));
+  int64_t max_object = static_cast<int64_t>(p.max_object_bytes);
+  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "bucket.max_object_bytes", 1, kMaxInt, &max_object));
+  p.max_object_bytes = static_cast<uint64_t>(max_object);
+  INVTRACK_RETURN_IF_ERROR(ReadString(t, "alerts.subject", &p.alert_subject));
+
+  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "thresholds.default", 0, kMaxInt, &p.low_threshold));
+  if (const toml::table* stores = t.at_path("thresholds.stores").as_table()) {
+    for (const auto& [store, node] : *stores) {
+      std::optional<int64_t> value = node.value<int64_t>();
+      if (!node.is_integer() || !value || *value < 0) {
+        return Status::InvalidArgument("thresholds.stores." + std::string(store.str()) +
+                                       " must be a whole number >= 0");
+      }
+      p.store_thresholds[std::string(store.str())] = *value;
+    }
+  }
+  if (const toml::array* items = t.at_path("thresholds.items").as_array()) {
+    for (const toml::node& entry : *items) {
+      const toml::table* item = entry.as_table();
+      std::optional<std::string> store = item ? item->at_path("store").value<std::string>() : std::nullopt;
+      std::optional<std::string> name = item ? item->at_path("item").value<std::string>() : std::nullopt;
+      std::optional<int64_t> value = item ? item->at_path("threshold").value<int64_t>() : std::nullopt;
+      if (!store || !name || !value || *value < 0) {
+        return Status::InvalidArgument(
+            "each [[thresholds.items]] needs store, item and threshold (a whole number >= 0)");
+      }
+      p.item_thresholds[{*store, *name}] = *value;
+    }
+  }
+
+  int64_t batch_size = static_cast<int64_t>(p.stream.batch_size);
+  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "stream.batch_size", 1, 10000, &batch_size));
+  p.stream.batch_size = static_cast<size_t>(batch_size);
+  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "stream.batch_window_ms", 0, 300000, &p.stream.batch_window_ms));
+  int64_t retries = p.stream.max_retry_attempts;
+  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "stream.max_retry_attempts", 0, 10000, &retries));
+  p.stream.max_retry_attempts = static_cast<int>(retries);
+  INVTRACK_RETURN_IF_ERROR(ReadBool(t, "stream.bisect_on_error", &p.stream.bisect_on_error));
+  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "stream.retry_delay_ms", 0, 3600000, &p.stream.retry_delay_ms));
+
+  int64_t async_retries = p.async.max_retries;
+  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "async.max_retries", 0, 2, &async_retries));
+  p.async.max_retries = static_cast<int>(async_retries);
+  if (toml::node_view<const toml::node> delays = t.at_path("async.retry_delays_ms")) {
+    const toml::array* list = delays.as_array();
+    std::vector<int64_t> parsed;
+    for (size_t i = 0; list && i < list->size(); ++i) {
+      std::optional<int64_t> v = (*list)[i].value<int64_t>();
+      if (!v || *v < 0) list = nullptr;
+      else parsed.push_back(*v);
+    }
+    if (!list || parsed.empty()) {
+      return Status::InvalidArgument("async.retry_delays_ms must be a list of whole numbers >= 0");
+    }
+    p.async.delays_ms = parsed;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ApplyConfigFile(const std::filesystem::path& path, Config* config) {
+  toml::table parsed;
+  try {
+    // Debian's toml++ is built with exceptions: a syntax error throws.
+    parsed = toml::parse_file(path.string());
+  } catch (const toml::parse_error& error) {
+    return Status::InvalidArgument(path.string() + ":" +
+                                   std::to_string(error.source().begin.line) + ": " +
+                                   std::string(error.description()));
+  }
+  Status applied = ApplyTable(parsed, config);
+  if (!applied.ok()) return Status::InvalidArgument(path.string(), applied.message());
+  return Status::OK();
+}
+
+Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv, Config* config) {
+  PipelineOptions& p = config->pipeline;
+  if (const char* v = getenv("INVTRACK_DATA")) p.data_dir = v;
+  if (const char* v = getenv("INVTRACK_BUCKET")) p.bucket = v;
+  if (const char* v = getenv("INVTRACK_LOG_LEVEL")) config->log_level = v;
+  if (const char* v = getenv("INVTRACK_ALERT_SUBJECT")) p.alert_subject = v;
+  struct IntVariable {
+    const char* name;
+    int64_t min;
+    int64_t max;
+    std::function<void(int64_t)> set;
+  } ints[] = {
+      {"INVTRACK_LOW_THRESHOLD", 0, kMaxInt, [&](int64_t v) { p.low_threshold = v; }},
+      {"INVTRACK_STREAM_BATCH_SIZE", 1, 10000,
+       [&](int64_t v) { p.stream.batch_size = static_cast<size_t>(v); }},
+      {"INVTRACK_STREAM_BATCH_WINDOW_MS", 0, 300000,
+       [&](int64_t v) { p.stream.batch_window_ms = v; }},
+      {"INVTRACK_MAX_OBJECT_BYTES", 1, kMaxInt,
+       [&](int64_t v) { p.max_object_bytes = static_cast<uint64_t>(v); }},
+  };
+  for (const IntVariable& var : ints) {
+    const char* text = getenv(var.name);
+    if (text == nullptr) continue;
+    std::optional<int64_t> value = ParseInt(text);
+    if (!value || *value < var.min || *value > var.max) {
+      return Status::InvalidArgument(std::string(var.name) + " must be a whole number from " +
+                                     std::to_string(var.min) + " to " + std::to_string(var.max),
+                                     std::string("got '") + text + "'");
+    }
+    var.set(*value);
+  }
+  return Status::OK();
+}
+
+}  // namespace invtrack

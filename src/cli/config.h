@@ -1,0 +1,33 @@
+// Config: every setting of the `invtrack` command, from (lowest to highest
+// precedence) built-in defaults, a TOML file, INVTRACK_* environment
+// variables and command-line flags. See docs/configuration.md.
+#ifndef INVTRACK_CLI_CONFIG_H_
+#define INVTRACK_CLI_CONFIG_H_
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "core/status.h"
+#include "runtime/local_pipeline.h"
+
+namespace invtrack {
+
+struct Config {
+  PipelineOptions pipeline;
+  std::string log_level = "warn";
+};
+
+// Reads a TOML config file into *config (only the keys present change).
+// InvalidArgument naming the file, line and key on a syntax error or a
+// value of the wrong type or range.
+Status ApplyConfigFile(const std::filesystem::path& path, Config* config);
+
+// Applies INVTRACK_* variables found through `getenv` (injectable for
+// tests). InvalidArgument naming the variable on a bad value.
+Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv, Config* config);
+
+}  // namespace invtrack
+
+#endif  // INVTRACK_CLI_CONFIG_H_

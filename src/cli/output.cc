@@ -1,0 +1,126 @@
+#include "cli/output.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "core/csv_writer.h"
+#include "core/time_format.h"
+
+namespace invtrack {
+
+namespace {
+
+std::string DumpJson(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Collects rows, then prints them with each column as wide as its widest
+// cell. Table output is for people, so holding it in memory is fine.
+class TextTable {
+ public:
+  explicit TextTable(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void Print(std::ostream& out) const {
+    std::vector<size_t> widths(rows_[0].size(), 0);
+    for (const auto& row : rows_) {
+      for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    }
+    for (const auto& row : rows_) {
+      std::string line;
+      for (size_t i = 0; i < row.size(); ++i) {
+        line += row[i];
+        if (i + 1 < row.size()) line.append(widths[i] - row[i].size() + 2, ' ');
+      }
+      out << line << '\n';
+    }
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace
+
+Result<OutputFormat> ParseOutputFormat(const std::string& name, bool csv_allowed) {
+  if (name == "table") return OutputFormat::kTable;
+  if (name == "json") return OutputFormat::kJson;
+  if (name == "csv" && csv_allowed) return OutputFormat::kCsv;
+  return Status::InvalidArgument("unknown format '" + name + "'",
+                                 csv_allowed ? "use table, csv or json" : "use table or json");
+}
+
+Status PrintStock(LocalPipeline& pipeline, const StockFilter& filter, OutputFormat format,
+                  std::ostream& out) {
+  const StockPolicy& policy = pipeline.policy();
+  TextTable table({"STORE", "ITEM", "COUNT", "LEVEL"});
+  std::string line;
+  if (format == OutputFormat::kCsv) out << "store,item,count\n";
+  Status scanned = pipeline.table().ScanItems(
+      ItemQuery{filter.store}, [&](const InventoryItem& item) {
+        int64_t threshold = policy.ThresholdFor(item.store, item.item, item.low_threshold);
+        StockLevel level = StockPolicy::LevelOf(item.count, threshold);
+        if (filter.out && level != StockLevel::kOut) return true;
+        if (filter.low && !filter.out && level == StockLevel::kInStock) return true;
+        switch (format) {
+          case OutputFormat::kCsv:
+            line.clear();
+            AppendCsvField(&line, item.store);
+            line.push_back(',');
+            AppendCsvField(&line, item.item);
+            line.append(",").append(std::to_string(item.count)).push_back('\n');
+            out << line;
+            break;
+          case OutputFormat::kJson:
+            out << DumpJson({{"store", item.store},
+                             {"item", item.item},
+                             {"count", item.count},
+                             {"level", StockLevelName(level)},
+                             {"low_threshold", threshold},
+                             {"updated_at", FormatIsoMillis(item.updated_ms)},
+                             {"source_key", item.source_key}})
+                << '\n';
+            break;
+          case OutputFormat::kTable:
+            table.Add({item.store, item.item, std::to_string(item.count),
+                       std::string(StockLevelName(level))});
+            break;
+        }
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  if (format == OutputFormat::kTable) table.Print(out);
+  return Status::OK();
+}
+
+Status PrintAlerts(LocalPipeline& pipeline, OutputFormat format, size_t limit,
+                   std::ostream& out) {
+  Result<std::vector<StoredAlert>> alerts = pipeline.topic().List(0, limit);
+  if (!alerts.ok()) return alerts.status();
+  TextTable table({"TIME", "KIND", "STORE", "ITEM", "COUNT", "MESSAGE"});
+  for (const StoredAlert& stored : *alerts) {
+    const Alert& a = stored.alert;
+    if (format == OutputFormat::kJson) {
+      out << DumpJson({{"id", a.id},
+                       {"kind", AlertKindName(a.kind)},
+                       {"store", a.store},
+                       {"item", a.item},
+                       {"count", a.count},
+                       {"threshold", a.threshold},
+                       {"subject", a.subject},
+                       {"message", a.message},
+                       {"time", FormatIsoMillis(a.time_ms)},
+                       {"sequence", a.source_sequence}})
+          << '\n';
+    } else {
+      table.Add({FormatIsoMillis(a.time_ms), std::string(AlertKindName(a.kind)), a.store, a.item,
+                 std::to_string(a.count), a.message});
+    }
+  }
+  if (format == OutputFormat::kTable) table.Print(out);
+  return Status::OK();
+}
+
+}  // namespace invtrack

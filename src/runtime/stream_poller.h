@@ -1,0 +1,98 @@
+// StreamPoller: invokes a stream handler on the inventory table's change
+// stream the way Lambda's event source mapping does for DynamoDB Streams:
+// records in order, in batches of up to `batch_size` (waiting up to
+// `batch_window_ms` to fill one), with a durable checkpoint after each
+// batch. When the handler reports batchItemFailures, the checkpoint moves
+// to just before the first failed record and the rest is retried. When the
+// handler fails outright, the batch is split in two and each half retried
+// (bisect-on-error), down to single records; a batch still failing after
+// `max_retry_attempts` goes to the failure destination and is skipped, so
+// one poison record cannot stall the stream. A restart resumes after the
+// checkpoint; records may then be delivered again (at least once), which is
+// why the handler must be idempotent.
+// Thread-safety: PollOnce runs on one thread at a time; Start/Stop/Notify
+// may be called from any thread.
+#ifndef INVTRACK_RUNTIME_STREAM_POLLER_H_
+#define INVTRACK_RUNTIME_STREAM_POLLER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/local/sqlite_change_stream.h"
+#include "core/batch_response.h"
+#include "core/stream_record.h"
+#include "functions/clock.h"
+#include "runtime/checkpoint_store.h"
+
+namespace invtrack {
+
+struct StreamPollerOptions {
+  size_t batch_size = 100;       // Lambda's default for DynamoDB Streams
+  int64_t batch_window_ms = 0;   // MaximumBatchingWindowInSeconds, in ms
+  bool bisect_on_error = true;   // BisectBatchOnFunctionError
+  int max_retry_attempts = 3;    // MaximumRetryAttempts
+  int64_t retry_delay_ms = 200;  // pause before retrying a failed batch
+  int64_t poll_interval_ms = 250;  // Lambda polls about four times a second
+};
+
+// A handler's outcome: a BatchResponse, or an error Status when the
+// function failed as a whole (an exception, a crash of the handler).
+using StreamHandler = std::function<Result<BatchResponse>(std::span<const StreamRecord>)>;
+
+class StreamPoller {
+ public:
+  // The pointers must outlive the poller.
+  StreamPoller(SqliteChangeStream* stream, CheckpointStore* checkpoints, std::string consumer,
+               StreamHandler handler, const Clock* clock, StreamPollerOptions options);
+  ~StreamPoller();
+  StreamPoller(const StreamPoller&) = delete;
+  StreamPoller& operator=(const StreamPoller&) = delete;
+
+  // Reads and handles up to one batch. Returns how many records it took
+  // off the stream (handled or sent to the failure destination).
+  Result<size_t> PollOnce();
+
+  // Runs PollOnce in a background thread until Stop.
+  void Start();
+  void Stop();
+  // Wakes the background thread: new records were committed.
+  void Notify();
+
+ private:
+  // Handles `records` until each is done (succeeded or given up on).
+  Status Process(std::span<const StreamRecord> records, int attempt);
+  Status GiveUp(std::span<const StreamRecord> records, const std::string& error);
+  Status Checkpoint(const StreamRecord& last);
+  Result<BatchResponse> Invoke(std::span<const StreamRecord> records);
+  void Run();
+  void SleepFor(int64_t ms);
+
+  SqliteChangeStream* stream_;
+  CheckpointStore* checkpoints_;
+  std::string consumer_;
+  StreamHandler handler_;
+  const Clock* clock_;
+  StreamPollerOptions options_;
+
+  uint64_t position_ = 0;  // the checkpoint as last read or written
+  bool position_loaded_ = false;
+  std::vector<StreamRecord> batch_;
+  int64_t first_seen_ms_ = 0;  // when a partial batch started waiting
+
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  bool notified_ = false;  // guarded by wake_mutex_
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace invtrack
+
+#endif  // INVTRACK_RUNTIME_STREAM_POLLER_H_
