@@ -5,16 +5,19 @@
 #include <memory>
 #include <string>
 
-#if defined(__SSE2__)
+// SSE2 is part of x86-64, so this is the path on every x86 build; other
+// targets (and builds with INVTRACK_CSV_PORTABLE_SCAN, to test that path
+// here) summarize bytes through the class table.
+#if defined(__SSE2__) && !defined(INVTRACK_CSV_PORTABLE_SCAN)
+#define INVTRACK_CSV_SSE2 1
 #include <emmintrin.h>
 #endif
 
 namespace invtrack {
 namespace {
 
-// What a byte means to the scanner. Everything that is not kPlain stops the
-// inner loops, so plain ASCII text costs one table lookup per byte and never
-// reaches the UTF-8 validator.
+// What a byte means to the scanner. Everything but kPlain stops the scan, so
+// ASCII text never reaches the UTF-8 validator.
 enum ByteClass : uint8_t {
   kPlain = 0,
   kDelimiter,
@@ -25,52 +28,82 @@ enum ByteClass : uint8_t {
   kNonAscii,  // first byte of a multi-byte UTF-8 sequence (or garbage)
 };
 
-// Bytes allocated past the data: the sentinel, plus slack so the 16-byte
-// scan below may read past the sentinel without leaving the allocation.
-constexpr size_t kPadding = 16;
+// Bytes allocated past the data: the NUL sentinel, plus slack so that
+// SpecialBytes may summarize 64 bytes starting at the sentinel itself.
+constexpr size_t kPadding = 64;
 
-// Finds the first byte at or after p that is not plain text: `stop` (the
-// delimiter, or a quote again inside quoted fields), LF, CR, quote, NUL or a
-// byte >= 0x80. The NUL sentinel at the end of the data bounds the search.
-// Fields are short, so the win over a byte loop is less the per-byte work
-// than one predictable branch per field instead of a mispredicted loop exit.
-class PlainSkipper {
+// Where the scan stands in a 64-byte summary of the buffer: bit i of `bits`
+// is set when block[i] needs attention (delimiter, LF, CR, quote, NUL or a
+// byte >= 0x80). Walking the set bits finds the next field end with a shift
+// and a count-trailing-zeros; with fields of ~8 bytes, that keeps the work
+// carried from one field to the next to a few cycles, where re-scanning
+// bytes (or even re-loading 16 at a time) would serialize on memory loads.
+struct SpecialBytes {
+  uintptr_t block = 0;  // address of the summarized bytes; 0 = none yet
+  uint64_t bits = 0;
+};
+
+// Builds and walks SpecialBytes summaries. Made once per reader: building the
+// delimiter's 16-byte splat on every call cost a store-forwarding stall per
+// record (a byte store read back as a wider load).
+class SpecialByteFinder {
  public:
-  PlainSkipper(char stop, const uint8_t* byte_class) : byte_class_(byte_class) {
-#if defined(__SSE2__)
-    stop_ = _mm_set1_epi8(stop);
-    lf_ = _mm_set1_epi8('\n');
-    cr_ = _mm_set1_epi8('\r');
-    quote_ = _mm_set1_epi8('"');
+  SpecialByteFinder(char delimiter, const uint8_t* byte_class) : byte_class_(byte_class) {
+#if defined(INVTRACK_CSV_SSE2)
+    delimiter_ = _mm_set1_epi8(delimiter);
 #else
-    static_cast<void>(stop);
+    static_cast<void>(delimiter);
 #endif
   }
 
-  char* Skip(char* p) const {
-#if defined(__SSE2__)
+  // The first byte at or after p that needs attention. The NUL sentinel at
+  // the end of the data bounds the search. REQUIRES: p never moves backwards
+  // within one buffer while `state` is in use.
+  char* Next(char* p, SpecialBytes* state) const {
     for (;;) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      const __m128i special =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, stop_), _mm_cmpeq_epi8(v, lf_)),
-                       _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr_), _mm_cmpeq_epi8(v, quote_)),
-                                    _mm_cmpeq_epi8(v, _mm_setzero_si128())));
-      // movemask of v itself flags the bytes >= 0x80.
-      const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special)) |
-                            static_cast<unsigned>(_mm_movemask_epi8(v));
-      if (mask != 0) return p + __builtin_ctz(mask);
-      p += 16;
+      const uintptr_t offset = reinterpret_cast<uintptr_t>(p) - state->block;
+      if (offset < 64) {
+        const uint64_t rest = state->bits >> offset;
+        if (rest != 0) return p + __builtin_ctzll(rest);
+        p += 64 - offset;  // nothing more in this block
+      }
+      state->block = reinterpret_cast<uintptr_t>(p);
+      state->bits = Summarize(p);
     }
-#else
-    while (byte_class_[static_cast<unsigned char>(*p)] == kPlain) ++p;
-    return p;
-#endif
   }
 
  private:
+  // Summarizes the 64 bytes at p (all readable: see kPadding).
+  uint64_t Summarize(const char* p) const {
+#if defined(INVTRACK_CSV_SSE2)
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i zero = _mm_setzero_si128();
+    uint64_t bits = 0;
+    for (int i = 0; i < 4; ++i) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+      const __m128i hit =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delimiter_), _mm_cmpeq_epi8(v, lf)),
+                       _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)),
+                                    _mm_cmpeq_epi8(v, zero)));
+      // The movemask of v itself flags the bytes >= 0x80.
+      const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));
+      bits |= static_cast<uint64_t>(mask) << (16 * i);
+    }
+    return bits;
+#else
+    uint64_t bits = 0;
+    for (int i = 0; i < 64; ++i) {
+      bits |= static_cast<uint64_t>(byte_class_[static_cast<unsigned char>(p[i])] != 0) << i;
+    }
+    return bits;
+#endif
+  }
+
   [[maybe_unused]] const uint8_t* byte_class_;
-#if defined(__SSE2__)
-  __m128i stop_, lf_, cr_, quote_;
+#if defined(INVTRACK_CSV_SSE2)
+  __m128i delimiter_;
 #endif
 };
 
@@ -139,7 +172,9 @@ class CsvReader::Impl {
 
   // Ends the record that starts at `record_start` at p: a line end, or the
   // end of input when `at_eof`. Checks the size limit and moves pos_ on.
-  Result<bool> FinishRecord(const char* record_start, const char* p, bool at_eof, uint64_t line);
+  // `special` is the scan's summary state, kept for the next record.
+  Result<bool> FinishRecord(const char* record_start, const char* p, bool at_eof, uint64_t line,
+                            const SpecialBytes& special);
 
   // The limit errors; out of line to keep string building off the hot path.
   [[gnu::noinline]] Status RecordTooLong(uint64_t line);
@@ -166,8 +201,9 @@ class CsvReader::Impl {
   Status status_;
   std::vector<size_t> field_offsets_;  // scratch for RefillRecord
 
-  uint8_t unquoted_class_[256];
-  uint8_t quoted_class_[256];  // as unquoted, but the delimiter is plain text
+  SpecialBytes special_;  // reset whenever the buffer's bytes move
+  uint8_t byte_class_[256];
+  SpecialByteFinder finder_;
 };
 
 CsvReader::Impl::Impl(ByteSource* source, const CsvReaderOptions& options, uint64_t* bytes_read)
@@ -177,25 +213,25 @@ CsvReader::Impl::Impl(ByteSource* source, const CsvReaderOptions& options, uint6
       max_fields_(options.max_fields),
       chunk_bytes_(std::max<size_t>(options.chunk_bytes, 1)),
       delimiter_(options.delimiter),
-      capacity_(chunk_bytes_) {
+      capacity_(chunk_bytes_),
+      finder_(options.delimiter, byte_class_) {
   // Value-initialised: the sentinel and padding start out as zero bytes.
   buf_ = std::make_unique<char[]>(capacity_ + kPadding);
 
-  std::memset(unquoted_class_, kPlain, sizeof(unquoted_class_));
-  for (int c = 0x80; c < 0x100; ++c) unquoted_class_[c] = kNonAscii;
-  unquoted_class_[static_cast<unsigned char>('\n')] = kLineFeed;
-  unquoted_class_[static_cast<unsigned char>('\r')] = kCarriageReturn;
-  unquoted_class_[static_cast<unsigned char>('"')] = kQuote;
-  unquoted_class_[0] = kNul;
-  std::memcpy(quoted_class_, unquoted_class_, sizeof(quoted_class_));
+  std::memset(byte_class_, kPlain, sizeof(byte_class_));
+  for (int c = 0x80; c < 0x100; ++c) byte_class_[c] = kNonAscii;
+  byte_class_[static_cast<unsigned char>('\n')] = kLineFeed;
+  byte_class_[static_cast<unsigned char>('\r')] = kCarriageReturn;
+  byte_class_[static_cast<unsigned char>('"')] = kQuote;
+  byte_class_[0] = kNul;
 
   const auto delimiter = static_cast<unsigned char>(options.delimiter);
-  if (unquoted_class_[delimiter] != kPlain) {
+  if (byte_class_[delimiter] != kPlain) {
     status_ = Status::InvalidArgument(
         "CSV delimiter must be an ASCII character other than quote, CR, LF and NUL");
     return;
   }
-  unquoted_class_[delimiter] = kDelimiter;
+  byte_class_[delimiter] = kDelimiter;
 }
 
 const Status& CsvReader::Impl::Fail(uint64_t line, std::string_view what) {
@@ -206,6 +242,7 @@ const Status& CsvReader::Impl::Fail(uint64_t line, std::string_view what) {
 }
 
 bool CsvReader::Impl::Refill() {
+  special_ = SpecialBytes{};  // the bytes are about to move
   char* base = buf_.get();
   const size_t keep = end_ - pos_;
   if (pos_ > 0 && keep > 0) std::memmove(base, base + pos_, keep);
@@ -246,10 +283,12 @@ Status CsvReader::Impl::TooManyFields(uint64_t line) {
 }
 
 inline Result<bool> CsvReader::Impl::FinishRecord(const char* record_start, const char* p,
-                                                  bool at_eof, uint64_t line) {
+                                                  bool at_eof, uint64_t line,
+                                                  const SpecialBytes& special) {
   if (static_cast<size_t>(p - record_start) > max_record_bytes_) [[unlikely]] {
     return RecordTooLong(line);
   }
+  special_ = special;
   if (at_eof) {
     pos_ = end_;
   } else {
@@ -320,6 +359,7 @@ Result<bool> CsvReader::Impl::Next(CsvRecord* record) {
     end = record_start + end_;                        \
     p = record_start + p_offset;                      \
     field = record_start + field_offset;              \
+    special = SpecialBytes{};                         \
   } while (0)
 
 Result<bool> CsvReader::Impl::ScanRecord(CsvRecord* record) {
@@ -327,10 +367,12 @@ Result<bool> CsvReader::Impl::ScanRecord(CsvRecord* record) {
   char* record_start = buf_.get() + pos_;
   char* end = buf_.get() + end_;
   char* p = record_start;
-  const uint8_t* unquoted = unquoted_class_;
-  const uint8_t* quoted = quoted_class_;
-  const PlainSkipper unquoted_skipper(delimiter_, unquoted);
-  const PlainSkipper quoted_skipper('"', quoted);
+  const uint8_t* byte_class = byte_class_;
+  const char delimiter = delimiter_;
+  // A local copy, so that it lives in registers rather than being reloaded
+  // after every store into `fields`.
+  SpecialBytes special = special_;
+  const SpecialByteFinder& finder = finder_;
 
   for (;;) {  // one iteration per field
     char* field = p;
@@ -342,24 +384,27 @@ Result<bool> CsvReader::Impl::ScanRecord(CsvRecord* record) {
       // The input ends right after a delimiter: a last, empty field.
       if (fields.size() >= max_fields_) return TooManyFields(record->line);
       fields.emplace_back(p, 0);
-      return FinishRecord(record_start, p, /*at_eof=*/true, record->line);
+      return FinishRecord(record_start, p, /*at_eof=*/true, record->line, special);
     }
 
     if (*p != '"') {
       for (;;) {
-        p = unquoted_skipper.Skip(p);
-        const uint8_t c = unquoted[static_cast<unsigned char>(*p)];
-        if (c == kDelimiter) {
+        p = finder.Next(p, &special);
+        // Compare the byte itself for the common stops: a table lookup here
+        // would add a dependent load to every field.
+        const char ch = *p;
+        if (ch == delimiter) {
           if (fields.size() >= max_fields_) return TooManyFields(record->line);
           fields.emplace_back(field, p - field);
           ++p;
           break;
         }
-        if (c == kLineFeed || c == kCarriageReturn) {
+        if (ch == '\n' || ch == '\r') {
           if (fields.size() >= max_fields_) return TooManyFields(record->line);
           fields.emplace_back(field, p - field);
-          return FinishRecord(record_start, p, /*at_eof=*/false, record->line);
+          return FinishRecord(record_start, p, /*at_eof=*/false, record->line, special);
         }
+        const uint8_t c = byte_class[static_cast<unsigned char>(ch)];
         if (c == kNonAscii) {
           size_t length = 0;
           const Utf8Check check =
@@ -388,7 +433,7 @@ Result<bool> CsvReader::Impl::ScanRecord(CsvRecord* record) {
         }
         if (fields.size() >= max_fields_) return TooManyFields(record->line);
         fields.emplace_back(field, p - field);
-        return FinishRecord(record_start, p, /*at_eof=*/true, record->line);
+        return FinishRecord(record_start, p, /*at_eof=*/true, record->line, special);
       }
       continue;
     }
@@ -398,8 +443,12 @@ Result<bool> CsvReader::Impl::ScanRecord(CsvRecord* record) {
     bool has_doubled_quote = false;
     ++p;
     for (;;) {
-      p = quoted_skipper.Skip(p);
-      const uint8_t c = quoted[static_cast<unsigned char>(*p)];
+      p = finder.Next(p, &special);
+      const uint8_t c = byte_class[static_cast<unsigned char>(*p)];
+      if (c == kDelimiter) {  // just text inside quotes
+        ++p;
+        continue;
+      }
       if (c == kQuote) {
         // Whether this quote closes the field depends on the next byte.
         if (p + 1 == end && !eof_) {
@@ -460,15 +509,16 @@ Result<bool> CsvReader::Impl::ScanRecord(CsvRecord* record) {
     if (fields.size() >= max_fields_) return TooManyFields(record->line);
     fields.emplace_back(content, size);
     ++p;
-    const uint8_t after = unquoted[static_cast<unsigned char>(*p)];
+    const uint8_t after = byte_class[static_cast<unsigned char>(*p)];
     if (after == kDelimiter) {
       ++p;
       continue;
     }
-    if (after == kLineFeed || after == kCarriageReturn)
-      return FinishRecord(record_start, p, /*at_eof=*/false, record->line);
+    if (after == kLineFeed || after == kCarriageReturn) {
+      return FinishRecord(record_start, p, /*at_eof=*/false, record->line, special);
+    }
     // The peek above pulled more input if there was any, so p == end is EOF.
-    if (p == end) return FinishRecord(record_start, p, /*at_eof=*/true, record->line);
+    if (p == end) return FinishRecord(record_start, p, /*at_eof=*/true, record->line, special);
     if (*p == '\0') return Fail(line_, "NUL byte (binary data, not CSV text)");
     return Fail(line_, "unexpected " + DescribeByte(*p) +
                            " after a closing quote (expected a delimiter or a line end)");

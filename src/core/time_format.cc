@@ -11,17 +11,13 @@ std::string FormatIsoMillis(int64_t epoch_ms) {
   sys_days day = floor<days>(t);
   year_month_day ymd{day};
   hh_mm_ss<milliseconds> tod{t - day};
-  char out[32];
-  std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(tod.hours().count()), static_cast<long>(tod.minutes().count()),
-                static_cast<long long>(tod.seconds().count()));
-  // Insert the milliseconds before the 'Z'.
-  std::string s(out);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03lld", static_cast<long long>(tod.subseconds().count()));
-  s.insert(s.size() - 1, millis);
-  return s;
+  char out[64];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(tod.hours().count()),
+                static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
+                static_cast<int>(tod.subseconds().count()));
+  return out;
 }
 
 }  // namespace invtrack

@@ -35,7 +35,7 @@ Result<size_t> StreamPoller::PollOnce() {
   if (!position_loaded_) {
     Result<uint64_t> checkpoint = checkpoints_->Get(consumer_);
     if (!checkpoint.ok()) return checkpoint.status();
-    position_ = *checkpoint;
+    position_ = persisted_ = *checkpoint;
     position_loaded_ = true;
   }
   batch_.clear();
@@ -43,6 +43,7 @@ Result<size_t> StreamPoller::PollOnce() {
   if (!read.ok()) return read.status();
   if (batch_.empty()) {
     first_seen_ms_ = 0;
+    INVTRACK_RETURN_IF_ERROR(Persist(/*force=*/true));  // caught up
     return size_t{0};
   }
   if (batch_.size() < options_.batch_size && options_.batch_window_ms > 0) {
@@ -54,6 +55,8 @@ Result<size_t> StreamPoller::PollOnce() {
   first_seen_ms_ = 0;
   size_t taken = batch_.size();
   INVTRACK_RETURN_IF_ERROR(Process(batch_, 1));
+  // A short batch means the poller reached the end of the stream.
+  INVTRACK_RETURN_IF_ERROR(Persist(/*force=*/taken < options_.batch_size));
   return taken;
 }
 
@@ -66,9 +69,17 @@ Result<BatchResponse> StreamPoller::Invoke(std::span<const StreamRecord> records
 }
 
 Status StreamPoller::Checkpoint(const StreamRecord& last) {
-  uint64_t sequence = SequenceOf(last);
-  INVTRACK_RETURN_IF_ERROR(checkpoints_->Set(consumer_, sequence));
-  position_ = sequence;
+  position_ = SequenceOf(last);
+  return Persist(/*force=*/false);
+}
+
+Status StreamPoller::Persist(bool force) {
+  if (position_ == persisted_) return Status::OK();
+  int64_t now = clock_->NowMillis();
+  if (!force && now - persisted_ms_ < options_.checkpoint_interval_ms) return Status::OK();
+  INVTRACK_RETURN_IF_ERROR(checkpoints_->Set(consumer_, position_));
+  persisted_ = position_;
+  persisted_ms_ = now;
   return Status::OK();
 }
 
@@ -81,7 +92,7 @@ Status StreamPoller::GiveUp(std::span<const StreamRecord> records, const std::st
   failure.error = error;
   failure.time_ms = clock_->NowMillis();
   INVTRACK_RETURN_IF_ERROR(checkpoints_->RecordFailure(failure));
-  position_ = failure.last_sequence;
+  position_ = persisted_ = failure.last_sequence;
   LogJson(spdlog::level::warn, "stream.batch_given_up",
           {{"consumer", consumer_},
            {"first_sequence", failure.first_sequence},
@@ -154,6 +165,7 @@ void StreamPoller::Stop() {
   stopping_ = true;
   Notify();
   if (thread_.joinable()) thread_.join();
+  if (position_loaded_) (void)Persist(/*force=*/true);
 }
 
 void StreamPoller::Notify() {

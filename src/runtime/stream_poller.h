@@ -40,6 +40,11 @@ struct StreamPollerOptions {
   int max_retry_attempts = 3;    // MaximumRetryAttempts
   int64_t retry_delay_ms = 200;  // pause before retrying a failed batch
   int64_t poll_interval_ms = 250;  // Lambda polls about four times a second
+  // The checkpoint is written when the poller catches up with the stream
+  // and otherwise at most this often (0 = after every batch). Redelivery
+  // after a crash is harmless (handlers are idempotent), so there is no
+  // need to pay a commit per batch while working through a backlog.
+  int64_t checkpoint_interval_ms = 100;
 };
 
 // A handler's outcome: a BatchResponse, or an error Status when the
@@ -69,7 +74,10 @@ class StreamPoller {
   // Handles `records` until each is done (succeeded or given up on).
   Status Process(std::span<const StreamRecord> records, int attempt);
   Status GiveUp(std::span<const StreamRecord> records, const std::string& error);
+  // Records that everything up to `last` is done; persisted by Persist.
   Status Checkpoint(const StreamRecord& last);
+  // Writes the checkpoint if it moved and `force` or the interval passed.
+  Status Persist(bool force);
   Result<BatchResponse> Invoke(std::span<const StreamRecord> records);
   void Run();
   void SleepFor(int64_t ms);
@@ -81,7 +89,9 @@ class StreamPoller {
   const Clock* clock_;
   StreamPollerOptions options_;
 
-  uint64_t position_ = 0;  // the checkpoint as last read or written
+  uint64_t position_ = 0;   // how far the handler has got
+  uint64_t persisted_ = 0;  // the checkpoint as last read or written
+  int64_t persisted_ms_ = 0;
   bool position_loaded_ = false;
   std::vector<StreamRecord> batch_;
   int64_t first_seen_ms_ = 0;  // when a partial batch started waiting

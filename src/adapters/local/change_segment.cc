@@ -1,5 +1,7 @@
 #include "adapters/local/change_segment.h"
 
+#include <algorithm>
+
 namespace invtrack {
 
 namespace {
@@ -9,6 +11,25 @@ constexpr uint8_t kHasOld = 0x04;
 constexpr uint8_t kOldHasThreshold = 0x08;
 constexpr uint8_t kHasNew = 0x10;
 constexpr uint8_t kNewHasThreshold = 0x20;
+
+// Whether `flags` describe a record the writer can produce: a known event
+// kind with exactly the images it needs, thresholds only on present images,
+// no unknown bits. Anything else is damage, and would otherwise decode into
+// a record without the image its kind promises.
+bool ValidFlags(uint8_t flags) {
+  if ((flags & ~uint8_t{0x3f}) != 0) return false;
+  const bool has_old = (flags & kHasOld) != 0;
+  const bool has_new = (flags & kHasNew) != 0;
+  if (((flags & kOldHasThreshold) && !has_old) || ((flags & kNewHasThreshold) && !has_new)) {
+    return false;
+  }
+  switch (static_cast<StreamEventName>(flags & kEventMask)) {
+    case StreamEventName::kInsert: return !has_old && has_new;
+    case StreamEventName::kModify: return has_old && has_new;
+    case StreamEventName::kRemove: return has_old && !has_new;
+  }
+  return false;  // event kind 3
+}
 
 void PutVarint(std::string* out, uint64_t value) {
   while (value >= 0x80) {
@@ -102,13 +123,15 @@ void ChangeSegmentWriter::Add(StreamEventName event, std::string_view store,
 Status DecodeChangeSegment(std::string_view bytes, uint32_t record_count,
                            const SegmentPosition& position, std::vector<StreamRecord>* out) {
   SegmentCursor cursor(bytes);
-  out->reserve(out->size() + record_count);
+  // Every record takes at least one byte: a damaged record_count must not
+  // make us allocate for billions of records.
+  out->reserve(out->size() + std::min<size_t>(record_count, bytes.size()));
   uint32_t decoded = 0;
   for (uint32_t i = 0; i < record_count; ++i, ++decoded) {
     uint8_t flags = cursor.Byte();
     std::string_view store = cursor.String();
     std::string_view item = cursor.String();
-    if (cursor.failed() || (flags & kEventMask) > 2) break;
+    if (cursor.failed() || !ValidFlags(flags)) break;
     StreamRecord& record = out->emplace_back();
     uint64_t sequence = position.first_sequence + i;
     record.sequence_number = std::to_string(sequence);

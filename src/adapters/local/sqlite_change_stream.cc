@@ -66,12 +66,18 @@ Result<size_t> SqliteChangeStream::ReadAfter(uint64_t after, size_t max,
                                              std::vector<StreamRecord>* out) {
   size_t added = 0;
   uint64_t next = after + 1;
-  // One read transaction, so the segments seen are from one snapshot.
-  INVTRACK_RETURN_IF_ERROR(db_->Exec("BEGIN"));
+  bool in_transaction = false;
   Status status;
   while (added < max) {
     bool cached = !cached_.empty() && next >= cached_first_ && next < cached_first_ + cached_.size();
     if (!cached) {
+      // One read transaction for all segments read by this call, so they
+      // come from one snapshot; none at all when the cache has the records.
+      if (!in_transaction) {
+        status = db_->Exec("BEGIN");
+        if (!status.ok()) break;
+        in_transaction = true;
+      }
       bool found = false;
       status = LoadSegmentContaining(next, &found);
       if (!status.ok() || !found) break;
@@ -83,7 +89,7 @@ Result<size_t> SqliteChangeStream::ReadAfter(uint64_t after, size_t max,
     added += take;
     next += take;
   }
-  (void)db_->Exec("COMMIT");
+  if (in_transaction) (void)db_->Exec("COMMIT");
   if (!status.ok()) return status;
   return added;
 }
