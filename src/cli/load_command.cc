@@ -100,11 +100,10 @@ int RunLoad(const CliContext& context, const LoadArgs& args) {
     if (key.empty()) {
       std::optional<std::string> store =
           args.store.empty() ? PeekStore(file) : std::optional<std::string>(args.store);
-      if (!store) {
-        return Fail(Status::InvalidArgument("cannot tell which store " + file + " is for",
-                                            "give --store STORE or --key KEY"));
-      }
-      key = "stores/" + *store + "/" + std::filesystem::path(file).filename().string();
+      // A file whose store cannot be told still goes through the pipeline,
+      // whose report says what is wrong with it (empty, binary, no column).
+      std::string name = std::filesystem::path(file).filename().string();
+      key = store ? "stores/" + *store + "/" + name : name;
     }
     Result<std::unique_ptr<FileByteSource>> body = FileByteSource::Open(file);
     if (!body.ok()) return Fail(body.status());
@@ -141,7 +140,9 @@ void AddLoadCommand(CLI::App& app, CliContext& context) {
   command->add_option("files", args->files, "CSV files (store,item,count)")
       ->required()
       ->check(CLI::ExistingFile);
-  command->add_option("--key", args->key, "object key (default stores/<store>/<file name>)");
+  command->add_option("--key", args->key,
+                      "object key (default stores/<store>/<file name>, or <file name> when the "
+                      "file names no store)");
   command->add_option("--store", args->store, "store for the default key (default: first row's)");
   command->add_option("--timeout", args->timeout_s, "seconds to wait for the pipeline")
       ->check(CLI::PositiveNumber);

@@ -4,9 +4,12 @@
 //
 // Accepts: a UTF-8 BOM at the start, LF or CRLF line ends (a lone CR too),
 // quoted fields with embedded delimiters, doubled quotes and line breaks;
-// blank lines are skipped. Rejects (as a Status naming the line): a NUL byte
-// (binary data), invalid UTF-8, an unterminated quoted field, a stray quote
-// inside an unquoted field, a record or field over the configured limits.
+// blank lines are skipped. Rejects (as an InvalidArgument Status whose message
+// starts with "line N: "): a NUL byte (binary data), invalid UTF-8 (overlong
+// forms, surrogates, truncated sequences, code points above U+10FFFF), an
+// unterminated quoted field, a stray quote inside an unquoted field, text
+// after a closing quote, a record over max_record_bytes or with more than
+// max_fields fields. Errors from the ByteSource are returned unchanged.
 // Thread-safety: not thread-safe.
 #ifndef INVTRACK_CORE_CSV_READER_H_
 #define INVTRACK_CORE_CSV_READER_H_
@@ -31,7 +34,7 @@ struct CsvRecord {
 };
 
 struct CsvReaderOptions {
-  char delimiter = ',';
+  char delimiter = ',';               // ASCII, not '"', CR, LF or NUL; else Next fails
   size_t max_record_bytes = 1 << 20;  // one record, all fields together
   size_t max_fields = 1024;
   size_t chunk_bytes = 256 * 1024;  // how much is pulled from the source at once

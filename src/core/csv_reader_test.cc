@@ -22,7 +22,7 @@ struct Rec {
 
 void PrintTo(const Rec& r, std::ostream* os) {
   *os << "{line " << r.line << ":";
-  for (const std::string& f : r.fields) *os << " [" << f << "]";
+  for (const std::string& f : r.fields) *os << " [" << ::testing::PrintToString(f) << "]";
   *os << "}";
 }
 
@@ -184,6 +184,11 @@ TEST(CsvReaderTest, ValidUtf8PassesThrough) {
     EXPECT_EQ(Records(std::string("x") + edge + "," + edge),
               (std::vector<Rec>{R(1, {std::string("x") + edge, edge})}));
   }
+  // A long run of multi-byte text, crossing the scanner's 64-byte blocks.
+  std::string long_text;
+  for (int i = 0; i < 100; ++i) long_text += "\xE6\x97\xA5\xC3\xA9\xF0\x9F\x98\x80";
+  EXPECT_EQ(Records(long_text + "," + long_text + "\n"),
+            (std::vector<Rec>{R(1, {long_text, long_text})}));
 }
 
 TEST(CsvReaderTest, InvalidUtf8IsRejected) {
@@ -378,11 +383,12 @@ TEST(CsvReaderTest, SourceErrorBeforeAnyData) {
 }
 
 TEST(CsvReaderTest, IrregularShortReads) {
-  // FailingByteSource returns 1..5 bytes at a time; stop before its error by
-  // checking that all records arrive.
+  // FailingByteSource returns 1..5 bytes at a time; every record arrives
+  // before its final error.
   std::string input;
-  for (int i = 0; i < 50; ++i)
+  for (int i = 0; i < 50; ++i) {
     input += "row" + std::to_string(i) + ",\"q\"\"" + std::to_string(i) + "\"\r\n";
+  }
   FailingByteSource source(input);
   const Outcome out = ReadAll(&source, {});
   ASSERT_EQ(out.records.size(), 50u);
@@ -392,7 +398,7 @@ TEST(CsvReaderTest, IrregularShortReads) {
 
 // --- Randomized round trip ---------------------------------------------------
 
-std::string RandomField(std::mt19937& rng) {
+std::string RandomField(std::mt19937& rng, int max_pieces) {
   static const char* const kPieces[] = {"a",
                                         "Z",
                                         "0",
@@ -408,10 +414,10 @@ std::string RandomField(std::mt19937& rng) {
                                         "\xC3\xA9",
                                         "\xE6\x97\xA5",
                                         "\xF0\x9F\x98\x80",
-                                        "\xEF\xBB\xBF",
-                                        "''"};
+                                        "''",
+                                        "\xEF\xBB\xBF"};
   std::string out;
-  const int pieces = static_cast<int>(rng() % 8);
+  const int pieces = static_cast<int>(rng() % (max_pieces + 1));
   for (int i = 0; i < pieces; ++i) out += kPieces[rng() % std::size(kPieces)];
   return out;
 }
@@ -427,45 +433,73 @@ std::string EncodeField(const std::string& field, std::mt19937& rng) {
   return out + "\"";
 }
 
-// Physical lines before `text` ends, counting CRLF, LF and lone CR once each.
-uint64_t CountLineEnds(std::string_view text) {
-  uint64_t n = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r' || (text[i] == '\n' && (i == 0 || text[i - 1] != '\r'))) ++n;
+// A random CSV text and the records it encodes, line numbers included.
+struct RandomCsv {
+  std::string text;
+  std::vector<Rec> records;
+};
+
+RandomCsv MakeRandomCsv(std::mt19937& rng, int records, int max_pieces) {
+  static const char* const kLineEnds[] = {"\n", "\r\n", "\r"};
+  RandomCsv out;
+  std::string& csv = out.text;
+  uint64_t line_ends = 0;  // in csv[0, counted)
+  size_t counted = 0;
+  // The line of the next byte appended. Counts CRLF, LF and a lone CR once
+  // each, independently of the reader's own bookkeeping.
+  auto line_of_next_byte = [&]() {
+    for (; counted < csv.size(); ++counted) {
+      const char c = csv[counted];
+      if (c == '\r' || (c == '\n' && (counted == 0 || csv[counted - 1] != '\r'))) ++line_ends;
+    }
+    return line_ends + 1;
+  };
+  for (int r = 0; r < records; ++r) {
+    while (rng() % 4 == 0) csv += kLineEnds[rng() % 3];  // blank lines
+    Rec rec;
+    std::string encoded;
+    const int fields = 1 + static_cast<int>(rng() % 6);
+    for (int f = 0; f < fields; ++f) {
+      rec.fields.push_back(RandomField(rng, max_pieces));
+      if (f > 0) encoded += ',';
+      encoded += EncodeField(rec.fields.back(), rng);
+    }
+    // A bare BOM at the very start would be stripped as the file's BOM.
+    if (csv.empty() && encoded.rfind("\xEF\xBB\xBF", 0) == 0) csv += "\n";
+    rec.line = line_of_next_byte();
+    csv += encoded;
+    out.records.push_back(std::move(rec));
+    if (r + 1 < records || rng() % 2 == 0) csv += kLineEnds[rng() % 3];
   }
-  return n;
+  return out;
 }
 
 TEST(CsvReaderTest, RandomRoundTrip) {
   std::mt19937 rng(20240611);
-  static const char* const kLineEnds[] = {"\n", "\r\n", "\r"};
   for (int file = 0; file < 300; ++file) {
-    std::string csv;
-    std::vector<Rec> want;
-    const int records = 1 + static_cast<int>(rng() % 12);
-    for (int r = 0; r < records; ++r) {
-      while (rng() % 4 == 0) csv += kLineEnds[rng() % 3];  // blank lines
-      Rec rec;
-      rec.line = CountLineEnds(csv) + 1;
-      const int fields = 1 + static_cast<int>(rng() % 6);
-      for (int f = 0; f < fields; ++f) {
-        rec.fields.push_back(RandomField(rng));
-        if (f > 0) csv += ',';
-        csv += EncodeField(rec.fields.back(), rng);
-      }
-      // The very first field must not start with a bare BOM (it would be
-      // stripped); EncodeField quotes it only half of the time.
-      if (r == 0 && csv.rfind("\xEF\xBB\xBF", 0) == 0) {
-        csv.insert(csv.begin(), '\n');
-        ++rec.line;
-      }
-      want.push_back(std::move(rec));
-      if (r + 1 < records || rng() % 2 == 0) csv += kLineEnds[rng() % 3];
-    }
-    SCOPED_TRACE(::testing::Message() << "file " << file << ": " << ::testing::PrintToString(csv));
-    const Outcome out = Read(csv);
+    const RandomCsv csv = MakeRandomCsv(rng, 1 + static_cast<int>(rng() % 12), 7);
+    SCOPED_TRACE(::testing::Message()
+                 << "file " << file << ": " << ::testing::PrintToString(csv.text));
+    const Outcome out = Read(csv.text);
     ASSERT_OK(out.status);
-    ASSERT_EQ(out.records, want);
+    ASSERT_EQ(out.records, csv.records);
+  }
+}
+
+TEST(CsvReaderTest, RandomRoundTripLargeFile) {
+  // Long enough that refills land at every offset within the scanner's
+  // 64-byte blocks, with fields both shorter and longer than a block.
+  std::mt19937 rng(7);
+  const RandomCsv csv = MakeRandomCsv(rng, 4000, 40);
+  for (size_t chunk : {size_t{1}, size_t{61}, size_t{4096}, size_t{256 * 1024}}) {
+    SCOPED_TRACE(chunk);
+    CsvReaderOptions options;
+    options.chunk_bytes = chunk;
+    StringByteSource source(csv.text);
+    const Outcome out = ReadAll(&source, options);
+    ASSERT_OK(out.status);
+    ASSERT_EQ(out.records.size(), csv.records.size());
+    for (size_t i = 0; i < csv.records.size(); ++i) ASSERT_EQ(out.records[i], csv.records[i]) << i;
   }
 }
 

@@ -39,8 +39,9 @@ std::string Quote(std::string_view value) {
 }
 
 // Sets *out to `value`, which must not point into *out. Same effect as
-// assign(), but resize-then-copy skips assign's general replace logic, which
-// measured at a fifth of ParseRow's time on lab-sized rows.
+// assign(), but skips its general replace path (aliasing checks, out-of-line
+// calls): measured about twice as fast for lab-sized names, and ParseRow does
+// this twice per row.
 inline void CopyInto(std::string* out, std::string_view value) {
   out->resize(value.size());
   if (!value.empty()) std::memcpy(out->data(), value.data(), value.size());

@@ -37,7 +37,9 @@ class InventoryCsvSchema {
 
   // Parses one data record into *row. Returns true on success; otherwise
   // false with *problem set to "line N: <what is wrong>" naming the field
-  // and quoting the offending value. Values are trimmed of spaces and tabs.
+  // and quoting the offending value (cut to ~60 bytes), and *row unchanged.
+  // Values are trimmed of spaces and tabs. Counts are digits only: no sign,
+  // no decimals; leading zeros are fine; at most kMaxCount.
   bool ParseRow(const CsvRecord& record, StockRow* row, std::string* problem) const;
 
   bool has_low_threshold() const { return low_threshold_column_ >= 0; }

@@ -245,12 +245,12 @@ TEST(S3EventTest, RoundTripsTrickyKeys) {
     std::vector<S3EventRecord> records(1 + i % 3);
     for (S3EventRecord& rec : records) {
       for (int n = count(rng); n > 0; --n) rec.key += pieces[pick(rng)];
-      rec.bucket = "bucket-" + std::to_string(i);
+      rec.bucket = std::string("bucket-") + std::to_string(i);
       rec.size = size(rng);
       rec.etag = "0123456789abcdef0123456789abcdef";
-      rec.version_id = (i % 2 == 0) ? "" : "v" + std::to_string(i);
-      rec.sequencer = (i % 5 == 0) ? "" : "0055AED6DCD90281E" + std::to_string(i % 10);
-      rec.principal_id = "AWS:" + pieces[pick(rng)];
+      rec.version_id = (i % 2 == 0) ? "" : std::string("v") + std::to_string(i);
+      rec.sequencer = (i % 5 == 0) ? "" : std::string("0055AED6DCD90281E") + std::to_string(i % 10);
+      rec.principal_id = std::string("AWS:") + pieces[pick(rng)];
       rec.event_time = "2026-11-25T16:03:16.123Z";
     }
     auto parsed = ParseS3Event(S3EventToJson(records));

@@ -37,10 +37,11 @@ class ProblemList {
   }
   bool empty() const { return total_ == 0; }
   bool full() const { return total_ >= limit_; }
-  std::vector<std::string> Take() {
-    if (total_ > problems_.size()) {
-      problems_.push_back("... and " + std::to_string(total_ - problems_.size()) +
-                          " more problems not listed");
+  // The list, closed with a note when checking stopped at the limit.
+  std::vector<std::string> Take(bool stopped_early) {
+    if (stopped_early) {
+      problems_.push_back("... stopped after " + std::to_string(limit_) +
+                          " problems; the rest of the file was not checked");
     }
     return std::move(problems_);
   }
@@ -122,11 +123,17 @@ Result<FileResult> LoadInventory::LoadOne(const S3EventRecord& record) {
   }
 
   uint64_t data_rows = 0;
+  bool stopped_early = false;
   StockRow row;
   std::string problem;
-  while (schema && more.ok() && !problems.full()) {
+  while (schema && more.ok()) {
     more = reader.Next(&csv);
     if (!more.ok() || !*more) break;
+    if (problems.full()) {
+      // Enough to act on; reading a huge bad file to the end helps no one.
+      stopped_early = true;
+      break;
+    }
     ++data_rows;
     if (!schema->ParseRow(csv, &row, &problem)) {
       problems.Add(std::move(problem));
@@ -153,7 +160,7 @@ Result<FileResult> LoadInventory::LoadOne(const S3EventRecord& record) {
   if (!problems.empty()) {
     load.reset();  // abandon every row written so far
     result.outcome = FileOutcome::kRejected;
-    result.problems = problems.Take();
+    result.problems = problems.Take(stopped_early);
     INVTRACK_RETURN_IF_ERROR(table_->RecordRejection(result.version, result.problems));
     return result;
   }

@@ -99,7 +99,7 @@ TEST_F(LoadInventoryTest, ProblemsAreCappedWithACountOfTheRest) {
   EXPECT_EQ(result.outcome, FileOutcome::kRejected);
   ASSERT_EQ(result.problems.size(), 101u);
   EXPECT_THAT(result.problems[0], HasSubstr("line 2"));
-  EXPECT_THAT(result.problems.back(), HasSubstr("more problems"));
+  EXPECT_THAT(result.problems.back(), HasSubstr("stopped after 100 problems"));
 }
 
 TEST_F(LoadInventoryTest, EmptyAndHeaderOnlyFilesGetClearErrors) {

@@ -1,7 +1,5 @@
 #include "runtime/async_dispatcher.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -9,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "fakes/in_memory_ports.h"
 #include "test_util.h"

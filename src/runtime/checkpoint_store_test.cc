@@ -1,10 +1,10 @@
 #include "runtime/checkpoint_store.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "test_util.h"
 
@@ -19,7 +19,8 @@ class CheckpointStoreTest : public ::testing::Test {
 
   void Reopen() {
     store_.reset();
-    Result<std::unique_ptr<CheckpointStore>> store = CheckpointStore::Open(dir_.path() / "runtime.db");
+    Result<std::unique_ptr<CheckpointStore>> store =
+        CheckpointStore::Open(dir_.path() / "runtime.db");
     ASSERT_OK(store);
     store_ = std::move(store).value();
   }
@@ -146,19 +147,5 @@ TEST_F(CheckpointStoreTest, ConcurrentSettersKeepTheMaximum) {
   EXPECT_EQ(Get("c"), 50u * 4 + 3);
 }
 
-}  // namespace
-}  // namespace invtrack
-
-namespace invtrack {
-namespace {
-TEST_F(CheckpointStoreTest, ZZDebugGetBeforeFirstSet) {
-  EXPECT_EQ(Get("c"), 0u);
-  ASSERT_OK(store_->Set("c", 4));
-  EXPECT_EQ(Get("c"), 4u);
-  ASSERT_OK(store_->Set("c", 8));
-  EXPECT_EQ(Get("c"), 8u);
-  ASSERT_OK(store_->Set("c", 10));
-  EXPECT_EQ(Get("c"), 10u);
-}
 }  // namespace
 }  // namespace invtrack

@@ -1,10 +1,10 @@
 #include "runtime/local_pipeline.h"
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "test_util.h"
 

@@ -1,7 +1,5 @@
 #include "runtime/stream_poller.h"
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -9,6 +7,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "adapters/local/sqlite_inventory_table.h"
 #include "fakes/in_memory_ports.h"
@@ -54,6 +54,9 @@ class StreamPollerTest : public ::testing::Test {
     OpenCheckpoints();
     options_.retry_delay_ms = 0;
     options_.poll_interval_ms = 10;
+    // Persist after every batch, so the tests can watch the checkpoint move;
+    // the lazy default has its own tests below.
+    options_.checkpoint_interval_ms = 0;
   }
 
   void OpenCheckpoints() {
@@ -339,9 +342,8 @@ TEST_F(StreamPollerTest, WithoutBisectTheWholeBatchGoesToFailures) {
   AddRecords(10);
   options_.bisect_on_error = false;
   options_.max_retry_attempts = 2;
-  auto poller = MakePoller(Recording([](const Sequences&) -> Result<BatchResponse> {
-    return Status::Unavailable("topic down");
-  }));
+  auto poller = MakePoller(Recording(
+      [](const Sequences&) -> Result<BatchResponse> { return Status::Unavailable("topic down"); }));
   EXPECT_EQ(Poll(*poller), 10u);
   EXPECT_EQ(calls_, (std::vector<Sequences>(3, Range(1, 10))));
   EXPECT_TRUE(succeeded_.empty());
@@ -377,9 +379,8 @@ TEST_F(StreamPollerTest, HandlerThrowingIsAFailure) {
   AddRecords(3);
   options_.bisect_on_error = false;
   options_.max_retry_attempts = 1;
-  auto poller = MakePoller(Recording([](const Sequences&) -> Result<BatchResponse> {
-    throw std::runtime_error("kaboom");
-  }));
+  auto poller = MakePoller(Recording(
+      [](const Sequences&) -> Result<BatchResponse> { throw std::runtime_error("kaboom"); }));
   EXPECT_EQ(Poll(*poller), 3u);
   EXPECT_EQ(calls_.size(), 2u);
   std::vector<StreamFailure> failures = Failures();
@@ -440,6 +441,93 @@ TEST_F(StreamPollerTest, FullBatchIsDeliveredWithoutWaiting) {
   clock_.Advance(1000);
   EXPECT_EQ(Poll(*poller), 2u);
   EXPECT_EQ(calls_, (std::vector<Sequences>{Range(1, 3), Range(4, 5)}));
+}
+
+// ---- lazy checkpoints (checkpoint_interval_ms > 0) ----
+
+TEST_F(StreamPollerTest, LazyCheckpointIsWrittenAtMostEveryInterval) {
+  AddRecords(16);
+  options_.batch_size = 4;
+  options_.checkpoint_interval_ms = 100;
+  auto poller = MakePoller(Recording(Ok));
+  EXPECT_EQ(Poll(*poller), 4u);
+  EXPECT_EQ(Checkpoint(), 4u);  // the first write is due at once
+  EXPECT_EQ(Poll(*poller), 4u);
+  EXPECT_EQ(Checkpoint(), 4u);  // full batch, interval not over: not yet
+  clock_.Advance(99);
+  EXPECT_EQ(Poll(*poller), 4u);
+  EXPECT_EQ(Checkpoint(), 4u);
+  clock_.Advance(1);
+  EXPECT_EQ(Poll(*poller), 4u);
+  EXPECT_EQ(Checkpoint(), 16u);  // interval over
+  EXPECT_EQ(calls_,
+            (std::vector<Sequences>{Range(1, 4), Range(5, 8), Range(9, 12), Range(13, 16)}));
+}
+
+TEST_F(StreamPollerTest, LazyCheckpointIsWrittenWhenCaughtUp) {
+  AddRecords(10);
+  options_.batch_size = 4;
+  options_.checkpoint_interval_ms = 60000;
+  auto poller = MakePoller(Recording(Ok));
+  EXPECT_EQ(Poll(*poller), 4u);
+  EXPECT_EQ(Poll(*poller), 4u);
+  EXPECT_EQ(Checkpoint(), 4u);
+  EXPECT_EQ(Poll(*poller), 2u);  // a short batch: the end of the stream
+  EXPECT_EQ(Checkpoint(), 10u);
+
+  // An exactly full last batch is written by the next, empty, poll.
+  AddRecords(4);
+  EXPECT_EQ(Poll(*poller), 4u);
+  EXPECT_EQ(Poll(*poller), 0u);
+  EXPECT_EQ(Checkpoint(), 14u);
+}
+
+TEST_F(StreamPollerTest, LazyCheckpointIsWrittenOnStopAndDestruction) {
+  AddRecords(16);
+  options_.batch_size = 4;
+  options_.checkpoint_interval_ms = 60000;
+  auto poller = MakePoller(Recording(Ok));
+  EXPECT_EQ(Poll(*poller), 4u);
+  EXPECT_EQ(Poll(*poller), 4u);
+  EXPECT_EQ(Checkpoint(), 4u);
+  poller->Stop();
+  EXPECT_EQ(Checkpoint(), 8u);
+
+  auto second = MakePoller(Recording(Ok));
+  EXPECT_EQ(Poll(*second), 4u);  // resumes after 8; its first write is due at once
+  EXPECT_EQ(Checkpoint(), 12u);
+  EXPECT_EQ(Poll(*second), 4u);
+  EXPECT_EQ(Checkpoint(), 12u);
+  second.reset();  // the destructor stops, and so persists
+  EXPECT_EQ(Checkpoint(), 16u);
+  EXPECT_EQ(calls_,
+            (std::vector<Sequences>{Range(1, 4), Range(5, 8), Range(9, 12), Range(13, 16)}));
+}
+
+TEST_F(StreamPollerTest, LazyCheckpointAndGivingUpKeepOrder) {
+  AddRecords(8);
+  options_.batch_size = 8;
+  options_.checkpoint_interval_ms = 60000;
+  options_.max_retry_attempts = 0;
+  auto poller = MakePoller(Recording([](const Sequences& seqs) -> Result<BatchResponse> {
+    if (Contains(seqs, 2)) return Status::Internal("poison");
+    return BatchResponse{};
+  }));
+  EXPECT_EQ(Poll(*poller), 8u);
+  // The failure moved the checkpoint past the poison record at once; the
+  // records after it are done too, and written when caught up.
+  EXPECT_EQ(Poll(*poller), 0u);
+  EXPECT_EQ(Checkpoint(), 8u);
+  std::vector<StreamFailure> failures = Failures();
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].first_sequence, 2u);
+  for (uint64_t s = 1; s <= 8; ++s) EXPECT_EQ(succeeded_[s], s == 2 ? 0 : 1) << "record " << s;
+
+  // A restart resumes after everything handled, not at the failure.
+  auto second = MakePoller(Recording(Ok));
+  calls_.clear();
+  EXPECT_EQ(Poll(*second), 0u);
+  EXPECT_TRUE(calls_.empty());
 }
 
 TEST_F(StreamPollerTest, BackgroundThreadHandlesRecordsAfterNotify) {

@@ -12,12 +12,11 @@ are killed by PID at teardown if a test left them running.
 import json
 import os
 import pathlib
-import queue
 import signal
 import subprocess
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence, Union
 
 import pytest

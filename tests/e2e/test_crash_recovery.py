@@ -11,27 +11,34 @@ The file is uploaded under the same key as a small earlier version of it
 alerts of its own.
 
 Seed: INVTRACK_E2E_SEED (default below). Size: INVTRACK_E2E_CRASH_ROWS
-(default 400000, doubled if the ingest on this machine is too quick to hit).
+(default 400000; halved or doubled, at most twice, when the measured ingest
+on this machine is outside 0.5-2 s).
 """
 
+import hashlib
+import json
 import os
 import random
-import re
+import shutil
 import signal
 import sqlite3
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 import pytest
 
-from conftest import stock_csv_text, transition
+from conftest import Invtrack, stock_csv_text, transition
 
 SEED = int(os.environ.get("INVTRACK_E2E_SEED", "20240611"))
 ROWS = int(os.environ.get("INVTRACK_E2E_CRASH_ROWS", "400000"))
 MAX_ROWS = 1_600_000
-MIN_INGEST_S = 0.4  # below this, mid-ingest kills are too hard to place
+MIN_ROWS = 100_000
+# Wanted time from start until the rows are committed: long enough to place
+# kills inside it, short enough to keep the test near a minute.
+MIN_INGEST_S = 0.5
+MAX_INGEST_S = 2.0
 STORE = "Big"
 FILE_NAME = "inventory.csv"
 KEY = f"stores/{STORE}/{FILE_NAME}"
@@ -50,6 +57,7 @@ class Dataset:
     before_alerts: List[Tuple]
     after_alerts: List[Tuple]
     changes: int  # rows of the big file that change the before state
+    big_etag: str  # hex MD5 of the big file, the bucket's ETag for it
     ingest_s: float = 0.0  # from start until the load committed (calibrated)
     total_s: float = 0.0   # until `load` returned
 
@@ -105,7 +113,25 @@ def generate(directory, rows: int, seed: int) -> Dataset:
         before_csv=stock_csv_text({(STORE, k): v for k, v in before.items()}),
         after_csv=stock_csv_text({(STORE, k): v for k, v in after.items()}),
         before_alerts=sorted(before_alerts), after_alerts=sorted(before_alerts + big_alerts),
-        changes=sum(1 for k, v in big.items() if before.get(k) != v))
+        changes=sum(1 for k, v in big.items() if before.get(k) != v),
+        big_etag=hashlib.md5(big_path.read_bytes()).hexdigest())
+
+
+def text_diff(got: str, want: str) -> str:
+    """A short description of how two big texts differ (pytest's own diff
+    of 400k-line strings takes minutes)."""
+    g, w = got.splitlines(), want.splitlines()
+    diffs = [(i + 1, a, b) for i, (a, b) in enumerate(zip(g, w)) if a != b]
+    return (f"{len(g)} lines vs {len(w)} expected, {len(diffs)} of the common lines differ; "
+            f"first: {diffs[:5]}")
+
+
+def state_of(stock: str, data: "Dataset") -> Optional[str]:
+    if stock == data.before_csv:
+        return "before"
+    if stock == data.after_csv:
+        return "after"
+    return None
 
 
 def alert_keys(alerts) -> List[Tuple]:
@@ -115,12 +141,16 @@ def alert_keys(alerts) -> List[Tuple]:
 def load_before(runner, data: Dataset) -> None:
     result = runner.load(data.before_path, timeout=LOAD_TIMEOUT_S)
     assert result.returncode == 0, result.describe()
-    assert runner.stock_csv("--store", STORE) == data.before_csv
+    stock = runner.stock_csv("--store", STORE)
+    ok = stock == data.before_csv
+    assert ok, text_diff(stock, data.before_csv)
 
 
 def check_final(runner, data: Dataset, context: str) -> None:
     stock = runner.stock_csv("--store", STORE)
-    assert stock == data.after_csv, f"{context}: stock is not the after state"
+    ok = stock == data.after_csv
+    assert ok, f"{context}: stock is not the after state ({state_of(stock, data) or 'a mix'}): " \
+               f"{text_diff(stock, data.after_csv)}"
     alerts = runner.alerts()
     ids = Counter(a["id"] for a in alerts)
     dup_ids = [i for i, n in ids.items() if n > 1]
@@ -136,22 +166,23 @@ def check_final(runner, data: Dataset, context: str) -> None:
         f"(e.g. {list(extra)[:5]})")
 
 
-def object_stored(data_dir, key: str) -> bool:
-    """Whether the bucket committed the object: the ground truth for "the
-    upload never happened" after a kill, read from the bucket's metadata
-    database (read-only)."""
+def object_stored(data_dir, key: str, etag: str) -> bool:
+    """Whether the bucket committed this version of the object (the key also
+    holds the small earlier version): the ground truth for "the upload never
+    happened" after a kill, read from the bucket's metadata database
+    (read-only; no public command lists objects)."""
     path = data_dir / "bucket" / "bucket.db"
     if not path.exists():
         return False
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     try:
-        return db.execute("SELECT COUNT(*) FROM objects WHERE key = ?", (key,)).fetchone()[0] > 0
+        row = db.execute("SELECT etag FROM objects WHERE key = ?", (key,)).fetchone()
     finally:
         db.close()
+    return row is not None and row[0].strip('"') == etag
 
 
 def log_events(stderr: str) -> List[dict]:
-    import json
     out = []
     for line in stderr.splitlines():
         try:
@@ -180,13 +211,12 @@ def calibrate(make_cli, data: Dataset, name: str) -> Dataset:
         check_final(runner, data, "uncrashed control run")
     finally:
         runner.cleanup()
+    shutil.rmtree(runner.data_dir, ignore_errors=True)
     return data
 
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory, invtrack_bin):
-    from conftest import Invtrack
-
     base = tmp_path_factory.mktemp("crash-data")
     counter = [0]
 
@@ -197,13 +227,17 @@ def dataset(tmp_path_factory, invtrack_bin):
         return Invtrack(invtrack_bin, base / f"data-{name}-{counter[0]}", work)
 
     rows = ROWS
-    while True:
+    for attempt in range(3):  # measure, and adapt the size at most twice
         files = base / f"files-{rows}"
-        files.mkdir()
+        files.mkdir(exist_ok=True)
         data = calibrate(make_cli, generate(files, rows, SEED), f"calibrate-{rows}")
-        if data.ingest_s >= MIN_INGEST_S or rows * 2 > MAX_ROWS:
-            return data
-        rows *= 2
+        if data.ingest_s < MIN_INGEST_S and rows * 2 <= MAX_ROWS:
+            rows *= 2
+        elif data.ingest_s > MAX_INGEST_S and rows // 2 >= MIN_ROWS:
+            rows //= 2
+        else:
+            break
+    return data
 
 
 @dataclass
@@ -255,8 +289,8 @@ def recover_with_serve(runner, data: Dataset, stored: bool, context: str) -> str
     polls = 0
     while polls < 500:
         polls += 1
-        if (runner.stock_csv("--store", STORE) == data.after_csv
-                and len(runner.alerts()) >= want):
+        done = runner.stock_csv("--store", STORE) == data.after_csv
+        if done and len(runner.alerts()) >= want:
             break
         assert time.monotonic() < deadline, \
             f"{context}: serve did not finish the file within {RECOVERY_TIMEOUT_S}s"
@@ -278,7 +312,8 @@ def test_killed_load_is_all_or_nothing_and_recovers(dataset, make_cli):
         runner = make_cli(f"kill{index}")
         load_before(runner, data)
         alerts_before = runner.alerts()
-        assert alert_keys(alerts_before) == data.before_alerts
+        ok = alert_keys(alerts_before) == data.before_alerts
+        assert ok, f"{context}: the before file's alerts are wrong"
 
         proc = runner.start("--log-level", "info", "load", data.big_path)
         # Bounded: delay is at most ~1.03 x the calibrated load time.
@@ -292,12 +327,14 @@ def test_killed_load_is_all_or_nothing_and_recovers(dataset, make_cli):
 
         # 1. All or nothing, right after the kill.
         stock = runner.stock_csv("--store", STORE)
-        assert stock in (data.before_csv, data.after_csv), \
-            f"{context}: the table is neither the before nor the after state (a mix)"
-        state = "before" if stock == data.before_csv else "after"
+        state = state_of(stock, data)
+        assert state is not None, (
+            f"{context}: the table is neither the before nor the after state (a mix): "
+            f"vs before: {text_diff(stock, data.before_csv)}; "
+            f"vs after: {text_diff(stock, data.after_csv)}")
         if "load.file" in phases:  # logged after the rows were committed
             assert state == "after", f"{context}: load.file was logged but the table is 'before'"
-        stored = object_stored(runner.data_dir, KEY)
+        stored = object_stored(runner.data_dir, KEY, data.big_etag)
         if state == "after":
             assert stored, f"{context}: rows applied but the object is not in the bucket"
         # Alerts so far: the before ones plus a subset of the file's, none twice.
@@ -306,8 +343,8 @@ def test_killed_load_is_all_or_nothing_and_recovers(dataset, make_cli):
         assert not (Counter(alert_keys(so_far)) - Counter(data.after_alerts)), \
             f"{context}: unexpected alerts after the kill"
         if state == "before":
-            assert alert_keys(so_far) == data.before_alerts, \
-                f"{context}: alerts raised for rows that were not applied"
+            ok = alert_keys(so_far) == data.before_alerts
+            assert ok, f"{context}: alerts raised for rows that were not applied"
 
         # 2. Recovery by a fresh process.
         if not stored:
@@ -333,6 +370,8 @@ def test_killed_load_is_all_or_nothing_and_recovers(dataset, make_cli):
             check_final(runner, data, f"{context}, after loading the file again")
 
         outcomes.append(Outcome(label, delay, exited, phases, state, stored, recovery))
+        runner.cleanup()
+        shutil.rmtree(runner.data_dir, ignore_errors=True)  # ~30 MB each
         assert time.monotonic() - started < 240, "crash iterations are taking far too long"
 
     summary = "\n".join(

@@ -2,6 +2,7 @@
 loads from other processes handled by serve's event runtime, the
 one-server-per-data-dir rule, clean stop on signals, and restart."""
 
+import csv
 import re
 import signal
 import time
@@ -16,7 +17,6 @@ STOP_TIMEOUT_S = 20
 
 
 def demo_expectations(source_dir):
-    import csv
     stock = {}
     alerts = []
     for store in DEMO_STORES:

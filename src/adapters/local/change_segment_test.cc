@@ -1,13 +1,13 @@
 #include "adapters/local/change_segment.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "test_util.h"
 
@@ -229,8 +229,8 @@ TEST(ChangeSegmentCorruptionTest, EveryTruncationIsCorruption) {
   std::string bytes = MixedBytes(&count);
   for (size_t size = 0; size < bytes.size(); ++size) {
     std::vector<StreamRecord> out;
-    Status s = DecodeChangeSegment(std::string_view(bytes).substr(0, size), count, Position(1),
-                                   &out);
+    Status s =
+        DecodeChangeSegment(std::string_view(bytes).substr(0, size), count, Position(1), &out);
     EXPECT_TRUE(s.IsCorruption()) << "truncated to " << size << ": " << s.ToString();
   }
 }
@@ -248,8 +248,8 @@ TEST(ChangeSegmentCorruptionTest, ExtraBytesAreCorruption) {
 TEST(ChangeSegmentCorruptionTest, WrongRecordCountIsCorruption) {
   uint32_t count = 0;
   std::string bytes = MixedBytes(&count);
-  for (uint32_t wrong : {0u, 1u, count - 1, count + 1, 1000000u,
-                         std::numeric_limits<uint32_t>::max()}) {
+  for (uint32_t wrong :
+       {0u, 1u, count - 1, count + 1, 1000000u, std::numeric_limits<uint32_t>::max()}) {
     std::vector<StreamRecord> out;
     Status s = DecodeChangeSegment(bytes, wrong, Position(1), &out);
     EXPECT_TRUE(s.IsCorruption()) << "record_count " << wrong << ": " << s.ToString();
@@ -293,21 +293,21 @@ TEST(ChangeSegmentCorruptionTest, FlagsInconsistentWithEventKindAreCorruption) {
   const uint8_t kInsert = 0, kModify = 1, kRemove = 2;
   const uint8_t kOld = 0x04, kOldT = 0x08, kNew = 0x10, kNewT = 0x20;
   // Sanity: the consistent forms decode.
-  for (uint8_t flags : {uint8_t(kInsert | kNew), uint8_t(kInsert | kNew | kNewT),
-                        uint8_t(kModify | kOld | kNew), uint8_t(kModify | kOld | kOldT | kNew | kNewT),
-                        uint8_t(kRemove | kOld), uint8_t(kRemove | kOld | kOldT)}) {
+  for (uint8_t flags :
+       {uint8_t(kInsert | kNew), uint8_t(kInsert | kNew | kNewT), uint8_t(kModify | kOld | kNew),
+        uint8_t(kModify | kOld | kOldT | kNew | kNewT), uint8_t(kRemove | kOld),
+        uint8_t(kRemove | kOld | kOldT)}) {
     std::vector<StreamRecord> out;
     EXPECT_OK(DecodeChangeSegment(record(flags), 1, Position(1), &out));
     ASSERT_EQ(out.size(), 1u);
     EXPECT_TRUE(IsWellFormed(out[0])) << "flags " << int{flags};
   }
-  for (uint8_t flags :
-       {uint8_t(kInsert), uint8_t(kInsert | kOld), uint8_t(kInsert | kOld | kNew),
-        uint8_t(kModify), uint8_t(kModify | kOld), uint8_t(kModify | kNew), uint8_t(kRemove),
-        uint8_t(kRemove | kNew), uint8_t(kRemove | kOld | kNew),
-        uint8_t(kInsert | kNewT),        // a threshold without its image
-        uint8_t(kRemove | kOld | kNewT),  // ditto
-        uint8_t(kInsert | kNew | 0x40), uint8_t(kRemove | kOld | 0x80)}) {
+  for (uint8_t flags : {uint8_t(kInsert), uint8_t(kInsert | kOld), uint8_t(kInsert | kOld | kNew),
+                        uint8_t(kModify), uint8_t(kModify | kOld), uint8_t(kModify | kNew),
+                        uint8_t(kRemove), uint8_t(kRemove | kNew), uint8_t(kRemove | kOld | kNew),
+                        uint8_t(kInsert | kNewT),         // a threshold without its image
+                        uint8_t(kRemove | kOld | kNewT),  // ditto
+                        uint8_t(kInsert | kNew | 0x40), uint8_t(kRemove | kOld | 0x80)}) {
     std::vector<StreamRecord> out;
     Status s = DecodeChangeSegment(record(flags), 1, Position(1), &out);
     EXPECT_TRUE(s.IsCorruption()) << "flags 0x" << std::hex << int{flags} << ": " << s.ToString();

@@ -1,10 +1,10 @@
 #include "adapters/local/outbox_topic.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "test_util.h"
 

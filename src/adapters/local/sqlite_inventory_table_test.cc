@@ -2,8 +2,6 @@
 // reads the change records the table writes.
 #include "adapters/local/sqlite_inventory_table.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -12,6 +10,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "adapters/local/sqlite_change_stream.h"
 #include "fakes/in_memory_ports.h"
@@ -32,8 +32,8 @@ std::string Seq(uint64_t n) {
 
 FileVersion Version(std::string key, uint64_t sequencer, std::string etag = "etag-1",
                     std::string bucket = "inventory") {
-  return FileVersion{std::move(bucket), std::move(key), std::move(etag), Seq(sequencer), 100,
-                     "admin"};
+  return FileVersion{
+      std::move(bucket), std::move(key), std::move(etag), Seq(sequencer), 100, "admin"};
 }
 
 StockRow Row(std::string store, std::string item, int64_t count,
@@ -332,7 +332,7 @@ TEST_F(SqliteInventoryTableTest, BigLoadCommitsAcrossSegments) {
 // ---- duplicates within one file ----
 
 TEST_F(SqliteInventoryTableTest, InFileDuplicateWithOtherCountIsAConflict) {
-  Apply(Version("base.csv", 1), {Row("Berlin", "Echo Dot", 10)});
+  Apply(Version("base.csv", 1), {Row("Berlin", "Echo Dot", 10), Row("Berlin", "Echo Show", 3)});
   std::unique_ptr<InventoryLoad> load = Begin(Version("dup.csv", 1));
   ASSERT_NE(load, nullptr);
   Result<PutOutcome> first = load->Put(Row("Berlin", "Echo Dot", 4));
@@ -349,12 +349,22 @@ TEST_F(SqliteInventoryTableTest, InFileDuplicateWithOtherCountIsAConflict) {
   ASSERT_OK(third);
   EXPECT_TRUE(third->conflict);
   EXPECT_EQ(third->earlier_count, 1);
+
+  // And for an item whose first line changed nothing.
+  Result<PutOutcome> unchanged = load->Put(Row("Berlin", "Echo Show", 3));
+  ASSERT_OK(unchanged);
+  EXPECT_FALSE(unchanged->conflict);
+  Result<PutOutcome> fourth = load->Put(Row("Berlin", "Echo Show", 9));
+  ASSERT_OK(fourth);
+  EXPECT_TRUE(fourth->conflict);
+  EXPECT_EQ(fourth->earlier_count, 3);
   load.reset();  // the caller rejects the file
 
   std::vector<InventoryItem> items = Items();
-  ASSERT_EQ(items.size(), 1u);
+  ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].count, 10);
-  EXPECT_EQ(Latest(), 1u);
+  EXPECT_EQ(items[1].count, 3);
+  EXPECT_EQ(Latest(), 2u);
 }
 
 TEST_F(SqliteInventoryTableTest, InFileDuplicateWithSameCountIsNoConflict) {
@@ -537,9 +547,8 @@ TEST_F(SqliteInventoryTableTest, FindUploadMatchesBucketKeyAndEtag) {
   EXPECT_EQ((*second)->version.sequencer, Seq(2));
   EXPECT_EQ((*second)->time_ms, clock_.NowMillis());
 
-  for (const FileVersion& missing :
-       {Version("k.csv", 1, "nope"), Version("other.csv", 1, "e1"),
-        Version("k.csv", 1, "e1", "other-bucket")}) {
+  for (const FileVersion& missing : {Version("k.csv", 1, "nope"), Version("other.csv", 1, "e1"),
+                                     Version("k.csv", 1, "e1", "other-bucket")}) {
     Result<std::optional<UploadRecord>> found = table_->FindUpload(missing);
     ASSERT_OK(found);
     EXPECT_FALSE(found->has_value()) << missing.bucket << "/" << missing.key << " " << missing.etag;
@@ -560,14 +569,14 @@ TEST_F(SqliteInventoryTableTest, FindUploadReturnsTheMostRecentRecord) {
 // ---- reads ----
 
 TEST_F(SqliteInventoryTableTest, ScanItemsOrderAndStoreFilter) {
-  Apply(Version("a.csv", 1), {Row("Zürich", "b", 1), Row("Berlin", "echo", 2),
-                              Row("Berlin", "Echo", 3), Row("Berlin", "Amazon Tap", 4),
-                              Row("Pusan", "x", 5), Row("berlin", "a", 6)});
+  Apply(Version("a.csv", 1),
+        {Row("Zürich", "b", 1), Row("Berlin", "echo", 2), Row("Berlin", "Echo", 3),
+         Row("Berlin", "Amazon Tap", 4), Row("Pusan", "x", 5), Row("berlin", "a", 6)});
   std::vector<std::pair<std::string, std::string>> keys;
   for (const InventoryItem& item : Items()) keys.emplace_back(item.store, item.item);
   std::vector<std::pair<std::string, std::string>> expected = {
       {"Berlin", "Amazon Tap"}, {"Berlin", "Echo"}, {"Berlin", "echo"},
-      {"Pusan", "x"},          {"Zürich", "b"},    {"berlin", "a"}};
+      {"Pusan", "x"},           {"Zürich", "b"},    {"berlin", "a"}};
   EXPECT_EQ(keys, expected);
 
   std::vector<InventoryItem> berlin = Items("Berlin");

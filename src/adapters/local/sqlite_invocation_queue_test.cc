@@ -1,12 +1,12 @@
 #include "adapters/local/sqlite_invocation_queue.h"
 
-#include <gtest/gtest.h>
-
 #include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "test_util.h"
 
