@@ -18,6 +18,13 @@ int main(int argc, char** argv) {
   invtrack::AddLoadCommand(app, context);
   invtrack::AddStockCommand(app, context);
   invtrack::AddAlertsCommand(app, context);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help and version are "errors" to CLI11 with exit code 0; any other
+    // parse error is a usage problem, which invtrack reports as 2.
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
   return context.run ? context.run() : 0;
 }

@@ -22,7 +22,22 @@ std::string DumpJson(const nlohmann::json& j) {
 class TextTable {
  public:
   explicit TextTable(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
-  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void Add(std::vector<std::string> row) {
+    // A name may hold line breaks or tabs; in a table they must not break
+    // the layout, so show them escaped.
+    for (std::string& cell : row) {
+      if (cell.find_first_of("\n\r\t") == std::string::npos) continue;
+      std::string escaped;
+      for (char c : cell) {
+        if (c == '\n') escaped += "\\n";
+        else if (c == '\r') escaped += "\\r";
+        else if (c == '\t') escaped += "\\t";
+        else escaped.push_back(c);
+      }
+      cell = std::move(escaped);
+    }
+    rows_.push_back(std::move(row));
+  }
   void Print(std::ostream& out) const {
     std::vector<size_t> widths(rows_[0].size(), 0);
     for (const auto& row : rows_) {

@@ -106,8 +106,9 @@ Result<std::string> LocalPipeline::HandleUploadEvent(std::string_view payload) {
                              {"rows", r.stats.rows},
                              {"changes", r.stats.changes}};
     if (!r.problems.empty()) fields["problems"] = r.problems.size();
-    LogJson(r.outcome == FileOutcome::kRejected ? spdlog::level::warn : spdlog::level::info,
-            "load.file", fields);
+    // A rejected file is an ordinary outcome, reported to whoever uploaded
+    // it; it is not a fault of the system.
+    LogJson(spdlog::level::info, "load.file", fields);
   }
   if (poller_) poller_->Notify();
   return FileResultsToJson(*results);
