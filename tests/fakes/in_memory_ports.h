@@ -156,8 +156,13 @@ class InMemoryTable final : public InventoryTable {
     std::vector<StreamRecord> pending_;
   };
 
+  // The newest version seen only moves forward, as in the SQLite table.
   void MarkSeen(const FileVersion& version) {
-    seen_[{version.bucket, version.key}] = {version.sequencer, version.etag};
+    auto [it, inserted] =
+        seen_.try_emplace({version.bucket, version.key}, version.sequencer, version.etag);
+    if (!inserted && CompareSequencers(version.sequencer, it->second.first) > 0) {
+      it->second = {version.sequencer, version.etag};
+    }
   }
 
   std::map<Key, std::pair<std::string, std::string>> seen_;

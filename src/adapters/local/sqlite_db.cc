@@ -102,6 +102,11 @@ void SqliteStatement::Reset() {
   bind_error_ = Status::OK();
 }
 
+void SqliteStatement::ResetKeepingBindings() {
+  sqlite3_reset(stmt_);
+  bind_error_ = Status::OK();
+}
+
 int64_t SqliteStatement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 bool SqliteStatement::ColumnIsNull(int column) const {
@@ -124,6 +129,13 @@ std::optional<int64_t> SqliteStatement::ColumnOptionalInt(int column) const {
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::filesystem::path& path,
                                                  const SqliteOptions& options) {
+  // Memory statistics cost a global mutex on every allocation; invtrack
+  // never reads them. Must happen before SQLite initialises, hence once here.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* raw = nullptr;
   int flags =
       options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

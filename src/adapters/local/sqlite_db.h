@@ -45,6 +45,8 @@ class SqliteStatement {
   // Steps once, expecting no row (INSERT/UPDATE/DELETE), then resets.
   Status Run();
   void Reset();  // also clears bindings
+  // Resets without clearing bindings: for hot loops that rebind every value.
+  void ResetKeepingBindings();
 
   int64_t ColumnInt(int column) const;
   bool ColumnIsNull(int column) const;

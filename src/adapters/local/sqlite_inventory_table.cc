@@ -224,9 +224,10 @@ class SqliteInventoryTable::Load final : public InventoryLoad {
         .Bind(3, row.count)
         .Bind(4, row.low_threshold)
         .Bind(5, c.upload_id);
-    Status written = c.upsert.Run();
+    Result<bool> stepped = c.upsert.Step();
+    c.upsert.ResetKeepingBindings();  // all five values are bound again next time
     c.current = nullptr;
-    INVTRACK_RETURN_IF_ERROR(written);
+    if (!stepped.ok()) return stepped.status();
     if (c.conflict) return PutOutcome{true, c.earlier_count};
     ++rows_;
     if (c.segment.record_count() >= kSegmentRecords) {
