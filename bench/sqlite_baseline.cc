@@ -6,8 +6,6 @@
 // else. Prints the seconds spent from BEGIN to COMMIT.
 //
 // Usage: sqlite_baseline FILE.csv DB_PATH
-#include <sqlite3.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -15,6 +13,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <sqlite3.h>
 
 namespace {
 
@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
     size_t a = line.find(',');
     size_t b = line.find(',', a + 1);
     if (a == std::string::npos || b == std::string::npos) continue;
-    rows.push_back({line.substr(0, a), line.substr(a + 1, b - a - 1), std::stoll(line.substr(b + 1))});
+    rows.push_back(
+        {line.substr(0, a), line.substr(a + 1, b - a - 1), std::stoll(line.substr(b + 1))});
   }
 
   sqlite3* db = nullptr;
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   Exec(db, "BEGIN");
   for (const Row& row : rows) {
-    sqlite3_bind_text(upsert, 1, row.store.data(), static_cast<int>(row.store.size()), SQLITE_STATIC);
+    sqlite3_bind_text(upsert, 1, row.store.data(), static_cast<int>(row.store.size()),
+                      SQLITE_STATIC);
     sqlite3_bind_text(upsert, 2, row.item.data(), static_cast<int>(row.item.size()), SQLITE_STATIC);
     sqlite3_bind_int64(upsert, 3, row.count);
     if (sqlite3_step(upsert) != SQLITE_DONE) {
@@ -82,8 +84,7 @@ int main(int argc, char** argv) {
     sqlite3_reset(upsert);
   }
   Exec(db, "COMMIT");
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   sqlite3_finalize(upsert);
   sqlite3_close(db);
   std::printf("%.3f\n", seconds);

@@ -3,22 +3,22 @@
 #ifndef INVTRACK_TESTS_TEST_UTIL_H_
 #define INVTRACK_TESTS_TEST_UTIL_H_
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "core/result.h"
 #include "core/status.h"
 
-#define ASSERT_OK(expr)                                          \
-  do {                                                           \
-    const auto& invtrack_r_ = (expr);                            \
+#define ASSERT_OK(expr)                                                          \
+  do {                                                                           \
+    const auto& invtrack_r_ = (expr);                                            \
     ASSERT_TRUE(invtrack_r_.ok()) << ::invtrack::testing::Describe(invtrack_r_); \
   } while (0)
-#define EXPECT_OK(expr)                                          \
-  do {                                                           \
-    const auto& invtrack_r_ = (expr);                            \
+#define EXPECT_OK(expr)                                                          \
+  do {                                                                           \
+    const auto& invtrack_r_ = (expr);                                            \
     EXPECT_TRUE(invtrack_r_.ok()) << ::invtrack::testing::Describe(invtrack_r_); \
   } while (0)
 
@@ -47,8 +47,7 @@ class TempDir {
 };
 
 inline TempDir::TempDir() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "invtrack-test-XXXXXX").string();
+  std::string pattern = (std::filesystem::temp_directory_path() / "invtrack-test-XXXXXX").string();
   char* made = ::mkdtemp(pattern.data());
   if (made == nullptr) std::abort();
   path_ = made;

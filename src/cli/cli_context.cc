@@ -14,8 +14,8 @@ Result<Config> CliContext::ResolveConfig() const {
     if (const char* env = std::getenv("INVTRACK_CONFIG")) file = env;
   }
   if (!file.empty()) INVTRACK_RETURN_IF_ERROR(ApplyConfigFile(file, &config));
-  INVTRACK_RETURN_IF_ERROR(ApplyEnvironment([](const char* name) { return std::getenv(name); },
-                                            &config));
+  INVTRACK_RETURN_IF_ERROR(
+      ApplyEnvironment([](const char* name) { return std::getenv(name); }, &config));
   if (!flags.data_dir.empty()) config.pipeline.data_dir = flags.data_dir;
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
   return config;

@@ -3,11 +3,11 @@
 #ifndef INVTRACK_CLI_CLI_CONTEXT_H_
 #define INVTRACK_CLI_CLI_CONTEXT_H_
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <memory>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/config.h"
 #include "runtime/local_pipeline.h"

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <optional>
 #include <string_view>
+
 #include <toml++/toml.h>
 
 namespace invtrack {
@@ -41,7 +42,8 @@ Status ReadString(const toml::table& table, std::string_view path, std::string* 
 Status ReadBool(const toml::table& table, std::string_view path, bool* out) {
   toml::node_view<const toml::node> node = table.at_path(path);
   if (!node) return Status::OK();
-  if (!node.is_boolean()) return Status::InvalidArgument(std::string(path) + " must be true or false");
+  if (!node.is_boolean())
+    return Status::InvalidArgument(std::string(path) + " must be true or false");
   *out = *node.value<bool>();
   return Status::OK();
 }
@@ -75,9 +77,12 @@ Status ApplyTable(const toml::table& t, Config* config) {
   if (const toml::array* items = t.at_path("thresholds.items").as_array()) {
     for (const toml::node& entry : *items) {
       const toml::table* item = entry.as_table();
-      std::optional<std::string> store = item ? item->at_path("store").value<std::string>() : std::nullopt;
-      std::optional<std::string> name = item ? item->at_path("item").value<std::string>() : std::nullopt;
-      std::optional<int64_t> value = item ? item->at_path("threshold").value<int64_t>() : std::nullopt;
+      std::optional<std::string> store =
+          item ? item->at_path("store").value<std::string>() : std::nullopt;
+      std::optional<std::string> name =
+          item ? item->at_path("item").value<std::string>() : std::nullopt;
+      std::optional<int64_t> value =
+          item ? item->at_path("threshold").value<int64_t>() : std::nullopt;
       if (!store || !name || !value || *value < 0) {
         return Status::InvalidArgument(
             "each [[thresholds.items]] needs store, item and threshold (a whole number >= 0)");
@@ -89,12 +94,14 @@ Status ApplyTable(const toml::table& t, Config* config) {
   int64_t batch_size = static_cast<int64_t>(p.stream.batch_size);
   INVTRACK_RETURN_IF_ERROR(ReadInt(t, "stream.batch_size", 1, 10000, &batch_size));
   p.stream.batch_size = static_cast<size_t>(batch_size);
-  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "stream.batch_window_ms", 0, 300000, &p.stream.batch_window_ms));
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "stream.batch_window_ms", 0, 300000, &p.stream.batch_window_ms));
   int64_t retries = p.stream.max_retry_attempts;
   INVTRACK_RETURN_IF_ERROR(ReadInt(t, "stream.max_retry_attempts", 0, 10000, &retries));
   p.stream.max_retry_attempts = static_cast<int>(retries);
   INVTRACK_RETURN_IF_ERROR(ReadBool(t, "stream.bisect_on_error", &p.stream.bisect_on_error));
-  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "stream.retry_delay_ms", 0, 3600000, &p.stream.retry_delay_ms));
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "stream.retry_delay_ms", 0, 3600000, &p.stream.retry_delay_ms));
 
   int64_t async_retries = p.async.max_retries;
   INVTRACK_RETURN_IF_ERROR(ReadInt(t, "async.max_retries", 0, 2, &async_retries));
@@ -104,8 +111,10 @@ Status ApplyTable(const toml::table& t, Config* config) {
     std::vector<int64_t> parsed;
     for (size_t i = 0; list && i < list->size(); ++i) {
       std::optional<int64_t> v = (*list)[i].value<int64_t>();
-      if (!v || *v < 0) list = nullptr;
-      else parsed.push_back(*v);
+      if (!v || *v < 0)
+        list = nullptr;
+      else
+        parsed.push_back(*v);
     }
     if (!list || parsed.empty()) {
       return Status::InvalidArgument("async.retry_delays_ms must be a list of whole numbers >= 0");
@@ -123,9 +132,8 @@ Status ApplyConfigFile(const std::filesystem::path& path, Config* config) {
     // Debian's toml++ is built with exceptions: a syntax error throws.
     parsed = toml::parse_file(path.string());
   } catch (const toml::parse_error& error) {
-    return Status::InvalidArgument(path.string() + ":" +
-                                   std::to_string(error.source().begin.line) + ": " +
-                                   std::string(error.description()));
+    return Status::InvalidArgument(path.string() + ":" + std::to_string(error.source().begin.line) +
+                                   ": " + std::string(error.description()));
   }
   Status applied = ApplyTable(parsed, config);
   if (!applied.ok()) return Status::InvalidArgument(path.string(), applied.message());
@@ -158,7 +166,7 @@ Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv, C
     std::optional<int64_t> value = ParseInt(text);
     if (!value || *value < var.min || *value > var.max) {
       return Status::InvalidArgument(std::string(var.name) + " must be a whole number from " +
-                                     std::to_string(var.min) + " to " + std::to_string(var.max),
+                                         std::to_string(var.min) + " to " + std::to_string(var.max),
                                      std::string("got '") + text + "'");
     }
     var.set(*value);

@@ -10,7 +10,7 @@
 namespace invtrack {
 
 struct DemoFile {
-  std::string_view name;     // e.g. "inventory-berlin.csv"
+  std::string_view name;  // e.g. "inventory-berlin.csv"
   std::string_view content;
 };
 

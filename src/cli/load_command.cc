@@ -2,8 +2,9 @@
 // raises its ObjectCreated event, and waits for the pipeline's verdict.
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "adapters/local/file_byte_source.h"
 #include "cli/cli_context.h"
@@ -54,12 +55,9 @@ std::optional<std::string> PeekStore(const std::filesystem::path& path) {
 
 void PrintResult(const std::string& file, const FileResult& r, bool json) {
   if (json) {
-    nlohmann::json line = {{"file", file},
-                           {"key", r.version.key},
-                           {"etag", r.version.etag},
-                           {"outcome", FileOutcomeName(r.outcome)},
-                           {"rows", r.stats.rows},
-                           {"changes", r.stats.changes},
+    nlohmann::json line = {{"file", file},           {"key", r.version.key},
+                           {"etag", r.version.etag}, {"outcome", FileOutcomeName(r.outcome)},
+                           {"rows", r.stats.rows},   {"changes", r.stats.changes},
                            {"problems", r.problems}};
     if (!r.note.empty()) line["note"] = r.note;
     std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
@@ -86,7 +84,8 @@ int RunLoad(const CliContext& context, const LoadArgs& args) {
   }
   bool json = args.format == "json";
   if (!json && args.format != "text") {
-    return Fail(Status::InvalidArgument("unknown format '" + args.format + "'", "use text or json"));
+    return Fail(
+        Status::InvalidArgument("unknown format '" + args.format + "'", "use text or json"));
   }
   Config config;
   Result<std::unique_ptr<LocalPipeline>> pipeline = context.OpenPipeline(&config);
@@ -147,9 +146,8 @@ void AddLoadCommand(CLI::App& app, CliContext& context) {
   command->add_option("--timeout", args->timeout_s, "seconds to wait for the pipeline")
       ->check(CLI::PositiveNumber);
   command->add_option("--format", args->format, "text|json");
-  command->callback([&context, args] {
-    context.run = [&context, args] { return RunLoad(context, *args); };
-  });
+  command->callback(
+      [&context, args] { context.run = [&context, args] { return RunLoad(context, *args); }; });
 }
 
 }  // namespace invtrack

@@ -1,10 +1,10 @@
 #include "cli/output.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/csv_writer.h"
 #include "core/time_format.h"
@@ -29,10 +29,14 @@ class TextTable {
       if (cell.find_first_of("\n\r\t") == std::string::npos) continue;
       std::string escaped;
       for (char c : cell) {
-        if (c == '\n') escaped += "\\n";
-        else if (c == '\r') escaped += "\\r";
-        else if (c == '\t') escaped += "\\t";
-        else escaped.push_back(c);
+        if (c == '\n')
+          escaped += "\\n";
+        else if (c == '\r')
+          escaped += "\\r";
+        else if (c == '\t')
+          escaped += "\\t";
+        else
+          escaped.push_back(c);
       }
       cell = std::move(escaped);
     }
@@ -73,8 +77,8 @@ Status PrintStock(LocalPipeline& pipeline, const StockFilter& filter, OutputForm
   TextTable table({"STORE", "ITEM", "COUNT", "LEVEL"});
   std::string line;
   if (format == OutputFormat::kCsv) out << "store,item,count\n";
-  Status scanned = pipeline.table().ScanItems(
-      ItemQuery{filter.store}, [&](const InventoryItem& item) {
+  Status scanned =
+      pipeline.table().ScanItems(ItemQuery{filter.store}, [&](const InventoryItem& item) {
         int64_t threshold = policy.ThresholdFor(item.store, item.item, item.low_threshold);
         StockLevel level = StockPolicy::LevelOf(item.count, threshold);
         if (filter.out && level != StockLevel::kOut) return true;
@@ -110,8 +114,7 @@ Status PrintStock(LocalPipeline& pipeline, const StockFilter& filter, OutputForm
   return Status::OK();
 }
 
-Status PrintAlerts(LocalPipeline& pipeline, OutputFormat format, size_t limit,
-                   std::ostream& out) {
+Status PrintAlerts(LocalPipeline& pipeline, OutputFormat format, size_t limit, std::ostream& out) {
   Result<std::vector<StoredAlert>> alerts = pipeline.topic().List(0, limit);
   if (!alerts.ok()) return alerts.status();
   TextTable table({"TIME", "KIND", "STORE", "ITEM", "COUNT", "MESSAGE"});

@@ -1,10 +1,10 @@
 // `invtrack serve`: runs the system on embedded parts for one data
 // directory until interrupted. On the first start it loads the demo
 // inventory (six stores in the lab's format) and shows what came of it.
-#include <signal.h>
-
 #include <iostream>
 #include <memory>
+
+#include <signal.h>
 
 #include "cli/cli_context.h"
 #include "cli/demo_files.h"
@@ -76,8 +76,7 @@ int RunServe(const CliContext& context, const ServeArgs& args) {
   Result<std::vector<UploadRecord>> uploads = pipeline.table().ListUploads(1);
   if (!uploads.ok()) return Fail(uploads.status());
   if (!args.no_demo && uploads->empty()) {
-    std::cout << "First start: loading the demo inventory of " << DemoFiles().size()
-              << " stores\n";
+    std::cout << "First start: loading the demo inventory of " << DemoFiles().size() << " stores\n";
     Status demo = LoadDemo(pipeline);
     if (!demo.ok()) return Fail(demo);
   }
@@ -108,9 +107,8 @@ void AddServeCommand(CLI::App& app, CliContext& context) {
       "serve", "Run invtrack on embedded parts (loads demo data on first start)");
   auto args = std::make_shared<ServeArgs>();
   command->add_flag("--no-demo", args->no_demo, "do not load the demo inventory on first start");
-  command->callback([&context, args] {
-    context.run = [&context, args] { return RunServe(context, *args); };
-  });
+  command->callback(
+      [&context, args] { context.run = [&context, args] { return RunServe(context, *args); }; });
 }
 
 }  // namespace invtrack

@@ -6,9 +6,12 @@ namespace invtrack {
 
 std::string_view AlertKindName(AlertKind kind) {
   switch (kind) {
-    case AlertKind::kOut: return "OUT";
-    case AlertKind::kLow: return "LOW";
-    case AlertKind::kBackInStock: return "BACK_IN_STOCK";
+    case AlertKind::kOut:
+      return "OUT";
+    case AlertKind::kLow:
+      return "LOW";
+    case AlertKind::kBackInStock:
+      return "BACK_IN_STOCK";
   }
   return "UNKNOWN";
 }

@@ -32,7 +32,7 @@ struct Alert {
   int64_t threshold = 0;  // the low-stock threshold that applied
   std::string subject;
   std::string message;
-  int64_t time_ms = 0;           // when the alert was raised
+  int64_t time_ms = 0;          // when the alert was raised
   std::string source_sequence;  // the change record that caused it
 
   bool operator==(const Alert&) const = default;

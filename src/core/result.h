@@ -43,9 +43,9 @@ class [[nodiscard]] Result {
 }  // namespace invtrack
 
 // Returns early from the enclosing function when `expr` (a Status) failed.
-#define INVTRACK_RETURN_IF_ERROR(expr)        \
-  do {                                        \
-    ::invtrack::Status invtrack_status_ = (expr); \
+#define INVTRACK_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::invtrack::Status invtrack_status_ = (expr);        \
     if (!invtrack_status_.ok()) return invtrack_status_; \
   } while (0)
 

@@ -4,9 +4,12 @@ namespace invtrack {
 
 std::string_view StockLevelName(StockLevel level) {
   switch (level) {
-    case StockLevel::kOut: return "OUT";
-    case StockLevel::kLow: return "LOW";
-    case StockLevel::kInStock: return "IN_STOCK";
+    case StockLevel::kOut:
+      return "OUT";
+    case StockLevel::kLow:
+      return "LOW";
+    case StockLevel::kInStock:
+      return "IN_STOCK";
   }
   return "UNKNOWN";
 }

@@ -8,9 +8,9 @@ namespace invtrack {
 namespace {
 
 std::optional<FileOutcome> ParseOutcome(std::string_view name) {
-  for (FileOutcome outcome : {FileOutcome::kApplied, FileOutcome::kRejected,
-                              FileOutcome::kAlreadyApplied, FileOutcome::kSuperseded,
-                              FileOutcome::kSkipped}) {
+  for (FileOutcome outcome :
+       {FileOutcome::kApplied, FileOutcome::kRejected, FileOutcome::kAlreadyApplied,
+        FileOutcome::kSuperseded, FileOutcome::kSkipped}) {
     if (name == FileOutcomeName(outcome)) return outcome;
   }
   return std::nullopt;

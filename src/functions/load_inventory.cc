@@ -11,11 +11,16 @@ namespace invtrack {
 
 std::string_view FileOutcomeName(FileOutcome outcome) {
   switch (outcome) {
-    case FileOutcome::kApplied: return "applied";
-    case FileOutcome::kRejected: return "rejected";
-    case FileOutcome::kAlreadyApplied: return "already-applied";
-    case FileOutcome::kSuperseded: return "superseded";
-    case FileOutcome::kSkipped: return "skipped";
+    case FileOutcome::kApplied:
+      return "applied";
+    case FileOutcome::kRejected:
+      return "rejected";
+    case FileOutcome::kAlreadyApplied:
+      return "already-applied";
+    case FileOutcome::kSuperseded:
+      return "superseded";
+    case FileOutcome::kSkipped:
+      return "skipped";
   }
   return "unknown";
 }
@@ -23,7 +28,7 @@ std::string_view FileOutcomeName(FileOutcome outcome) {
 namespace {
 
 FileVersion VersionOf(const S3EventRecord& record) {
-  return FileVersion{record.bucket, record.key,      record.etag,
+  return FileVersion{record.bucket,    record.key,  record.etag,
                      record.sequencer, record.size, record.principal_id};
 }
 
@@ -114,7 +119,8 @@ Result<FileResult> LoadInventory::LoadOne(const S3EventRecord& record) {
   if (more.ok() && !*more) {
     problems.Add("the file is empty: expected a header line such as 'store,item,count'");
   } else if (more.ok()) {
-    Result<InventoryCsvSchema> parsed = InventoryCsvSchema::FromHeader(csv, StoreFromKey(record.key));
+    Result<InventoryCsvSchema> parsed =
+        InventoryCsvSchema::FromHeader(csv, StoreFromKey(record.key));
     if (parsed.ok()) {
       schema = std::move(parsed).value();
     } else {

@@ -24,9 +24,9 @@
 namespace invtrack {
 
 struct AsyncRetryPolicy {
-  int max_retries = 2;                          // Lambda's default for async invocations
+  int max_retries = 2;                            // Lambda's default for async invocations
   std::vector<int64_t> delays_ms = {1000, 2000};  // before retry 1, 2, ... (last repeats)
-  int64_t poll_interval_ms = 100;  // how often to look for work from other processes
+  int64_t poll_interval_ms = 100;                 // how often to look for work from other processes
 };
 
 // The function: payload in, response out, or an error to retry.

@@ -86,11 +86,10 @@ Result<std::vector<StreamFailure>> CheckpointStore::ListFailures() {
     Result<bool> row = select->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    failures.push_back(StreamFailure{select->ColumnInt(0), select->ColumnString(1),
-                                     static_cast<uint64_t>(select->ColumnInt(2)),
-                                     static_cast<uint64_t>(select->ColumnInt(3)),
-                                     select->ColumnString(4), select->ColumnString(5),
-                                     select->ColumnInt(6)});
+    failures.push_back(StreamFailure{
+        select->ColumnInt(0), select->ColumnString(1), static_cast<uint64_t>(select->ColumnInt(2)),
+        static_cast<uint64_t>(select->ColumnInt(3)), select->ColumnString(4),
+        select->ColumnString(5), select->ColumnInt(6)});
   }
   return failures;
 }

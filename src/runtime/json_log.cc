@@ -1,15 +1,16 @@
 #include "runtime/json_log.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
-
 #include <string>
+
+#include <spdlog/sinks/stdout_sinks.h>
 
 namespace invtrack {
 
 void InitJsonLogging(std::string_view level) {
   auto logger = spdlog::stderr_logger_mt("invtrack");
   // The time and level are spdlog's; the rest of the object is ours.
-  logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+  logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})",
+                      spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(std::string(level)));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);

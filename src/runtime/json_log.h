@@ -5,10 +5,10 @@
 #ifndef INVTRACK_RUNTIME_JSON_LOG_H_
 #define INVTRACK_RUNTIME_JSON_LOG_H_
 
-#include <spdlog/spdlog.h>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
-#include <string_view>
+#include <spdlog/spdlog.h>
 
 namespace invtrack {
 

@@ -1,12 +1,12 @@
 #include "runtime/local_pipeline.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "core/time_format.h"
 #include "runtime/json_log.h"
@@ -175,8 +175,8 @@ Result<UploadReceipt> LocalPipeline::Upload(std::string_view key, ByteSource* bo
   auto queue_event = [&](SqliteDb& db, const StoredObject& object) -> Status {
     INVTRACK_RETURN_IF_ERROR(SqliteInvocationQueue::EnsureSchema(db));
     S3EventRecord record = ObjectCreatedRecord(options_, object, principal, source_ip);
-    Result<int64_t> id = SqliteInvocationQueue::EnqueueIn(db, S3EventToJson({&record, 1}),
-                                                          clock_.NowMillis());
+    Result<int64_t> id =
+        SqliteInvocationQueue::EnqueueIn(db, S3EventToJson({&record, 1}), clock_.NowMillis());
     if (!id.ok()) return id.status();
     invocation_id = *id;
     return Status::OK();
@@ -201,9 +201,9 @@ Result<std::vector<FileResult>> LocalPipeline::WaitForLoad(int64_t invocation_id
       Result<Invocation> invocation = queue_->Get(invocation_id);
       if (!invocation.ok()) return invocation.status();
       if (invocation->state == InvocationState::kDead) {
-        return Status::Aborted("loading failed after " + std::to_string(invocation->attempts) +
-                                   " attempts",
-                               invocation->last_error);
+        return Status::Aborted(
+            "loading failed after " + std::to_string(invocation->attempts) + " attempts",
+            invocation->last_error);
       }
       if (invocation->state == InvocationState::kSucceeded) {
         Result<std::vector<FileResult>> parsed = ParseFileResults(invocation->result);

@@ -75,7 +75,8 @@ class LocalPipeline {
 
   // Stores `body` under `key` and queues its ObjectCreated event, atomically.
   Result<UploadReceipt> Upload(std::string_view key, ByteSource* body, const PutOptions& options,
-                               std::string_view principal, std::string_view source_ip = "127.0.0.1");
+                               std::string_view principal,
+                               std::string_view source_ip = "127.0.0.1");
 
   // Waits until invocation `id` has finished and every change record that
   // existed when it finished has been checked. Returns the load results, or

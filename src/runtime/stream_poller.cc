@@ -125,8 +125,7 @@ Status StreamPoller::Process(std::span<const StreamRecord> records, int attempt)
           INVTRACK_RETURN_IF_ERROR(Checkpoint(records[first_failed - 1]));
           records = records.subspan(first_failed);
         }
-        error = "handler reported failed records from sequence " +
-                records.front().sequence_number;
+        error = "handler reported failed records from sequence " + records.front().sequence_number;
       } else {
         // Lambda treats identifiers outside the batch as a failed batch.
         error = "handler reported failures for records not in the batch";

@@ -38,10 +38,10 @@ struct StreamPollerOptions {
   // here an invocation is a function call, so larger batches are cheaper
   // while bisect-on-error still isolates a poison record in ~10 halvings.
   size_t batch_size = 1000;
-  int64_t batch_window_ms = 0;   // MaximumBatchingWindowInSeconds, in ms
-  bool bisect_on_error = true;   // BisectBatchOnFunctionError
-  int max_retry_attempts = 3;    // MaximumRetryAttempts
-  int64_t retry_delay_ms = 200;  // pause before retrying a failed batch
+  int64_t batch_window_ms = 0;     // MaximumBatchingWindowInSeconds, in ms
+  bool bisect_on_error = true;     // BisectBatchOnFunctionError
+  int max_retry_attempts = 3;      // MaximumRetryAttempts
+  int64_t retry_delay_ms = 200;    // pause before retrying a failed batch
   int64_t poll_interval_ms = 250;  // Lambda polls about four times a second
   // The checkpoint is written when the poller catches up with the stream
   // and otherwise at most this often (0 = after every batch). Redelivery

@@ -119,7 +119,7 @@ class InMemoryTable final : public InventoryTable {
       }
       written_[key] = row.count;
       auto old = staged_.find(key);
-      Row next{row.count, row.low_threshold ? row.low_threshold
+      Row next{row.count, row.low_threshold      ? row.low_threshold
                           : old != staged_.end() ? old->second.low_threshold
                                                  : std::nullopt};
       if (old != staged_.end() && old->second.count == next.count &&
@@ -127,9 +127,11 @@ class InMemoryTable final : public InventoryTable {
         return PutOutcome{};
       }
       StreamRecord change;
-      change.event_name = old == staged_.end() ? StreamEventName::kInsert : StreamEventName::kModify;
+      change.event_name =
+          old == staged_.end() ? StreamEventName::kInsert : StreamEventName::kModify;
       if (old != staged_.end()) {
-        change.old_image = ItemImage{row.store, row.item, old->second.count, old->second.low_threshold};
+        change.old_image =
+            ItemImage{row.store, row.item, old->second.count, old->second.low_threshold};
       }
       change.new_image = ItemImage{row.store, row.item, next.count, next.low_threshold};
       pending_.push_back(std::move(change));

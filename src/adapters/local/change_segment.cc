@@ -24,9 +24,12 @@ bool ValidFlags(uint8_t flags) {
     return false;
   }
   switch (static_cast<StreamEventName>(flags & kEventMask)) {
-    case StreamEventName::kInsert: return !has_old && has_new;
-    case StreamEventName::kModify: return has_old && has_new;
-    case StreamEventName::kRemove: return has_old && !has_new;
+    case StreamEventName::kInsert:
+      return !has_old && has_new;
+    case StreamEventName::kModify:
+      return has_old && has_new;
+    case StreamEventName::kRemove:
+      return has_old && !has_new;
   }
   return false;  // event kind 3
 }
@@ -106,8 +109,8 @@ ItemImage ReadImage(SegmentCursor* cursor, std::string_view store, std::string_v
 
 }  // namespace
 
-void ChangeSegmentWriter::Add(StreamEventName event, std::string_view store,
-                              std::string_view item, const std::optional<ItemState>& before,
+void ChangeSegmentWriter::Add(StreamEventName event, std::string_view store, std::string_view item,
+                              const std::optional<ItemState>& before,
                               const std::optional<ItemState>& after) {
   uint8_t flags = static_cast<uint8_t>(event);
   if (before) flags |= kHasOld | (before->low_threshold ? kOldHasThreshold : 0);
@@ -139,8 +142,10 @@ Status DecodeChangeSegment(std::string_view bytes, uint32_t record_count,
     record.event_id.append(position.event_id_prefix).append(record.sequence_number);
     record.event_name = static_cast<StreamEventName>(flags & kEventMask);
     record.approximate_creation_time = position.created_ms / 1000;
-    if (flags & kHasOld) record.old_image = ReadImage(&cursor, store, item, flags & kOldHasThreshold);
-    if (flags & kHasNew) record.new_image = ReadImage(&cursor, store, item, flags & kNewHasThreshold);
+    if (flags & kHasOld)
+      record.old_image = ReadImage(&cursor, store, item, flags & kOldHasThreshold);
+    if (flags & kHasNew)
+      record.new_image = ReadImage(&cursor, store, item, flags & kNewHasThreshold);
   }
   if (decoded != record_count || cursor.failed() || !cursor.at_end()) {
     return Status::Corruption("change segment starting at sequence " +

@@ -1,11 +1,11 @@
 #include "adapters/local/file_byte_source.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 namespace invtrack {
 
@@ -31,7 +31,8 @@ Result<size_t> FileByteSource::Read(char* buffer, size_t capacity) {
   while (true) {
     ssize_t n = ::read(fd_, buffer, capacity);
     if (n >= 0) return static_cast<size_t>(n);
-    if (errno != EINTR) return Status::IOError("cannot read " + path_.string(), std::strerror(errno));
+    if (errno != EINTR)
+      return Status::IOError("cannot read " + path_.string(), std::strerror(errno));
   }
 }
 

@@ -69,7 +69,8 @@ Result<size_t> SqliteChangeStream::ReadAfter(uint64_t after, size_t max,
   bool in_transaction = false;
   Status status;
   while (added < max) {
-    bool cached = !cached_.empty() && next >= cached_first_ && next < cached_first_ + cached_.size();
+    bool cached =
+        !cached_.empty() && next >= cached_first_ && next < cached_first_ + cached_.size();
     if (!cached) {
       // One read transaction for all segments read by this call, so they
       // come from one snapshot; none at all when the cache has the records.

@@ -7,14 +7,14 @@
 #ifndef INVTRACK_ADAPTERS_LOCAL_SQLITE_DB_H_
 #define INVTRACK_ADAPTERS_LOCAL_SQLITE_DB_H_
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <sqlite3.h>
 
 #include "core/result.h"
 #include "core/status.h"

@@ -1,9 +1,9 @@
 #include "adapters/local/sqlite_inventory_table.h"
 
-#include <openssl/rand.h>
-
 #include <cstring>
+
 #include <nlohmann/json.hpp>
+#include <openssl/rand.h>
 
 #include "adapters/local/change_segment.h"
 #include "core/s3_event.h"
@@ -177,7 +177,8 @@ struct SqliteInventoryTable::Capture {
     if (current != nullptr && op != SQLITE_DELETE) {
       segment.Add(event, current->store, current->item, before, after);
     } else {
-      sqlite3_value* store = op == SQLITE_DELETE ? old_value(kStoreColumn) : new_value(kStoreColumn);
+      sqlite3_value* store =
+          op == SQLITE_DELETE ? old_value(kStoreColumn) : new_value(kStoreColumn);
       std::string_view store_text = ValueText(store);
       sqlite3_value* item = op == SQLITE_DELETE ? old_value(kItemColumn) : new_value(kItemColumn);
       segment.Add(event, store_text, ValueText(item), before, after);
@@ -283,8 +284,8 @@ Status SqliteInventoryTable::Init() {
   INVTRACK_RETURN_IF_ERROR(write_db_->Exec(
       "INSERT OR IGNORE INTO meta(name, value) VALUES('stream_label', '" + RandomLabel() + "')"));
   {
-    Result<SqliteStatement> label = write_db_->Prepare(
-        "SELECT value FROM meta WHERE name = 'stream_label'");
+    Result<SqliteStatement> label =
+        write_db_->Prepare("SELECT value FROM meta WHERE name = 'stream_label'");
     if (!label.ok()) return label.status();
     Result<bool> row = label->Step();
     if (!row.ok()) return row.status();
@@ -342,13 +343,17 @@ Status SqliteInventoryTable::RecordVersionSeen(const FileVersion& version) {
   if (!seen.ok()) return seen.status();
   if (older) return Status::OK();
   SqliteStatement& save = capture_->save_version;
-  save.Bind(1, version.bucket).Bind(2, version.key).Bind(3, version.sequencer).Bind(4, version.etag);
+  save.Bind(1, version.bucket)
+      .Bind(2, version.key)
+      .Bind(3, version.sequencer)
+      .Bind(4, version.etag);
   return save.Run();
 }
 
 Result<LoadStart> SqliteInventoryTable::BeginLoad(const FileVersion& version) {
   std::unique_lock<std::mutex> lock(write_mutex_);
-  Result<std::unique_ptr<SqliteTransaction>> transaction = SqliteTransaction::Begin(write_db_.get());
+  Result<std::unique_ptr<SqliteTransaction>> transaction =
+      SqliteTransaction::Begin(write_db_.get());
   if (!transaction.ok()) return transaction.status();
   Capture& c = *capture_;
 
@@ -392,15 +397,16 @@ Result<LoadStart> SqliteInventoryTable::BeginLoad(const FileVersion& version) {
   c.changes = 0;
   c.segment.Clear();
   c.active = true;
-  return LoadStart{VersionCheck::kNew,
-                   std::make_unique<Load>(this, std::move(lock), std::move(transaction).value(),
-                                          version)};
+  return LoadStart{
+      VersionCheck::kNew,
+      std::make_unique<Load>(this, std::move(lock), std::move(transaction).value(), version)};
 }
 
 Status SqliteInventoryTable::RecordRejection(const FileVersion& version,
                                              const std::vector<std::string>& problems) {
   std::unique_lock<std::mutex> lock(write_mutex_);
-  Result<std::unique_ptr<SqliteTransaction>> transaction = SqliteTransaction::Begin(write_db_.get());
+  Result<std::unique_ptr<SqliteTransaction>> transaction =
+      SqliteTransaction::Begin(write_db_.get());
   if (!transaction.ok()) return transaction.status();
   Capture& c = *capture_;
   std::string report = ProblemsToJson(problems);
@@ -460,8 +466,11 @@ constexpr char kUploadColumns[] =
 UploadRecord ReadUpload(const SqliteStatement& s) {
   UploadRecord u;
   u.id = s.ColumnInt(0);
-  u.version = FileVersion{s.ColumnString(1), s.ColumnString(2), s.ColumnString(3),
-                          s.ColumnString(4), static_cast<uint64_t>(s.ColumnInt(5)),
+  u.version = FileVersion{s.ColumnString(1),
+                          s.ColumnString(2),
+                          s.ColumnString(3),
+                          s.ColumnString(4),
+                          static_cast<uint64_t>(s.ColumnInt(5)),
                           s.ColumnString(6)};
   u.status = s.ColumnString(7);
   u.rows = static_cast<uint64_t>(s.ColumnInt(8));
@@ -494,10 +503,10 @@ Result<std::optional<UploadRecord>> SqliteInventoryTable::FindUpload(
     const FileVersion& version) const {
   Result<std::unique_ptr<SqliteDb>> db = OpenReader();
   if (!db.ok()) return db.status();
-  Result<SqliteStatement> select = (*db)->Prepare(
-      std::string(kUploadColumns) +
-      " WHERE bucket = ?1 AND key = ?2 AND etag = ?3 AND status != 'loading'"
-      " ORDER BY id DESC LIMIT 1");
+  Result<SqliteStatement> select =
+      (*db)->Prepare(std::string(kUploadColumns) +
+                     " WHERE bucket = ?1 AND key = ?2 AND etag = ?3 AND status != 'loading'"
+                     " ORDER BY id DESC LIMIT 1");
   if (!select.ok()) return select.status();
   select->Bind(1, version.bucket).Bind(2, version.key).Bind(3, version.etag);
   Result<bool> row = select->Step();

@@ -47,10 +47,14 @@ Invocation ReadInvocation(const SqliteStatement& s) {
 
 std::string_view InvocationStateName(InvocationState state) {
   switch (state) {
-    case InvocationState::kPending: return "pending";
-    case InvocationState::kRunning: return "running";
-    case InvocationState::kSucceeded: return "succeeded";
-    case InvocationState::kDead: return "dead";
+    case InvocationState::kPending:
+      return "pending";
+    case InvocationState::kRunning:
+      return "running";
+    case InvocationState::kSucceeded:
+      return "succeeded";
+    case InvocationState::kDead:
+      return "dead";
   }
   return "unknown";
 }
@@ -133,8 +137,8 @@ Status SqliteInvocationQueue::Transition(std::string_view sql, int64_t id,
 
 Status SqliteInvocationQueue::Succeed(int64_t id, std::string_view result, int64_t now_ms) {
   return Transition(
-      "UPDATE invocations SET state = 'succeeded', result = ?2, updated_ms = ?3 WHERE id = ?1",
-      id, [&](SqliteStatement& s) { s.Bind(2, result).Bind(3, now_ms); });
+      "UPDATE invocations SET state = 'succeeded', result = ?2, updated_ms = ?3 WHERE id = ?1", id,
+      [&](SqliteStatement& s) { s.Bind(2, result).Bind(3, now_ms); });
 }
 
 Status SqliteInvocationQueue::Retry(int64_t id, std::string_view error, int64_t next_attempt_ms,
@@ -193,8 +197,8 @@ Result<std::vector<Invocation>> SqliteInvocationQueue::ListDead() const {
 Result<std::optional<int64_t>> SqliteInvocationQueue::NextDue() const {
   Result<std::unique_ptr<SqliteDb>> db = Reader();
   if (!db.ok()) return db.status();
-  Result<SqliteStatement> select = (*db)->Prepare(
-      "SELECT min(next_attempt_ms) FROM invocations WHERE state = 'pending'");
+  Result<SqliteStatement> select =
+      (*db)->Prepare("SELECT min(next_attempt_ms) FROM invocations WHERE state = 'pending'");
   if (!select.ok()) return select.status();
   Result<bool> row = select->Step();
   if (!row.ok()) return row.status();

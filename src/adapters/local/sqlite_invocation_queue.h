@@ -30,7 +30,7 @@ struct Invocation {
   int64_t id = 0;
   std::string payload;
   InvocationState state = InvocationState::kPending;
-  int attempts = 0;  // started attempts, including a running one
+  int attempts = 0;        // started attempts, including a running one
   std::string result;      // the handler's response once succeeded
   std::string last_error;  // why the last attempt failed
   int64_t created_ms = 0;
