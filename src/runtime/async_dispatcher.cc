@@ -56,36 +56,19 @@ Result<bool> AsyncDispatcher::RunOnce() {
 }
 
 void AsyncDispatcher::Start() {
-  stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
+  loop_.Start([this] { Run(); });
 }
 
-void AsyncDispatcher::Stop() {
-  stopping_ = true;
-  Notify();
-  if (thread_.joinable()) thread_.join();
-}
+void AsyncDispatcher::Stop() { loop_.Stop(); }
 
-void AsyncDispatcher::Notify() {
-  {
-    std::lock_guard<std::mutex> lock(wake_mutex_);
-    notified_ = true;
-  }
-  wake_.notify_all();
-}
-
-void AsyncDispatcher::SleepFor(int64_t ms) {
-  std::unique_lock<std::mutex> lock(wake_mutex_);
-  wake_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return notified_ || stopping_; });
-  notified_ = false;
-}
+void AsyncDispatcher::Notify() { loop_.Notify(); }
 
 void AsyncDispatcher::Run() {
-  while (!stopping_) {
+  while (!loop_.stopping()) {
     Result<bool> ran = RunOnce();
     if (!ran.ok()) {
       LogJson(spdlog::level::warn, "invoke.queue_failed", {{"error", ran.status().ToString()}});
-      SleepFor(policy_.poll_interval_ms);
+      loop_.SleepFor(policy_.poll_interval_ms);
       continue;
     }
     if (*ran) continue;
@@ -94,7 +77,7 @@ void AsyncDispatcher::Run() {
     if (due.ok() && due->has_value()) {
       wait = std::clamp<int64_t>(**due - clock_->NowMillis(), 0, wait);
     }
-    if (wait > 0) SleepFor(wait);
+    if (wait > 0) loop_.SleepFor(wait);
   }
 }
 

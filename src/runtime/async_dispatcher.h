@@ -8,18 +8,15 @@
 #ifndef INVTRACK_RUNTIME_ASYNC_DISPATCHER_H_
 #define INVTRACK_RUNTIME_ASYNC_DISPATCHER_H_
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "adapters/local/sqlite_invocation_queue.h"
 #include "functions/clock.h"
+#include "runtime/background_loop.h"
 
 namespace invtrack {
 
@@ -52,7 +49,6 @@ class AsyncDispatcher {
 
  private:
   void Run();
-  void SleepFor(int64_t ms);
 
   SqliteInvocationQueue* queue_;
   AsyncHandler handler_;
@@ -60,11 +56,7 @@ class AsyncDispatcher {
   AsyncRetryPolicy policy_;
   std::function<void(int64_t)> on_finished_;
 
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool notified_ = false;  // guarded by wake_mutex_
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace invtrack

@@ -149,46 +149,31 @@ Status StreamPoller::Process(std::span<const StreamRecord> records, int attempt)
              {"records", records.size()},
              {"attempt", attempt},
              {"error", error}});
-    SleepFor(options_.retry_delay_ms);
-    if (stopping_) return Status::Aborted("stream poller stopping");
+    loop_.SleepFor(options_.retry_delay_ms);
+    if (loop_.stopping()) return Status::Aborted("stream poller stopping");
   }
   return Status::OK();
 }
 
 void StreamPoller::Start() {
-  stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
+  loop_.Start([this] { Run(); });
 }
 
 void StreamPoller::Stop() {
-  stopping_ = true;
-  Notify();
-  if (thread_.joinable()) thread_.join();
+  loop_.Stop();
   if (position_loaded_) (void)Persist(/*force=*/true);
 }
 
-void StreamPoller::Notify() {
-  {
-    std::lock_guard<std::mutex> lock(wake_mutex_);
-    notified_ = true;
-  }
-  wake_.notify_all();
-}
-
-void StreamPoller::SleepFor(int64_t ms) {
-  std::unique_lock<std::mutex> lock(wake_mutex_);
-  wake_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return notified_ || stopping_; });
-  notified_ = false;
-}
+void StreamPoller::Notify() { loop_.Notify(); }
 
 void StreamPoller::Run() {
-  while (!stopping_) {
+  while (!loop_.stopping()) {
     Result<size_t> taken = PollOnce();
     if (!taken.ok()) {
-      if (stopping_) break;
+      if (loop_.stopping()) break;
       LogJson(spdlog::level::warn, "stream.poll_failed",
               {{"consumer", consumer_}, {"error", taken.status().ToString()}});
-      SleepFor(options_.poll_interval_ms);
+      loop_.SleepFor(options_.poll_interval_ms);
       continue;
     }
     if (*taken > 0) continue;  // more may be waiting
@@ -197,7 +182,7 @@ void StreamPoller::Run() {
       int64_t left = first_seen_ms_ + options_.batch_window_ms - clock_->NowMillis();
       wait = std::clamp<int64_t>(left, 1, wait);
     }
-    SleepFor(wait);
+    loop_.SleepFor(wait);
   }
 }
 

@@ -15,20 +15,17 @@
 #ifndef INVTRACK_RUNTIME_STREAM_POLLER_H_
 #define INVTRACK_RUNTIME_STREAM_POLLER_H_
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "adapters/local/sqlite_change_stream.h"
 #include "core/batch_response.h"
 #include "core/stream_record.h"
 #include "functions/clock.h"
+#include "runtime/background_loop.h"
 #include "runtime/checkpoint_store.h"
 
 namespace invtrack {
@@ -83,7 +80,6 @@ class StreamPoller {
   Status Persist(bool force);
   Result<BatchResponse> Invoke(std::span<const StreamRecord> records);
   void Run();
-  void SleepFor(int64_t ms);
 
   SqliteChangeStream* stream_;
   CheckpointStore* checkpoints_;
@@ -99,11 +95,7 @@ class StreamPoller {
   std::vector<StreamRecord> batch_;
   int64_t first_seen_ms_ = 0;  // when a partial batch started waiting
 
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool notified_ = false;  // guarded by wake_mutex_
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace invtrack
