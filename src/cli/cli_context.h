@@ -41,6 +41,7 @@ void AddServeCommand(CLI::App& app, CliContext& context);
 void AddLoadCommand(CLI::App& app, CliContext& context);
 void AddStockCommand(CLI::App& app, CliContext& context);
 void AddAlertsCommand(CLI::App& app, CliContext& context);
+void AddStatusCommand(CLI::App& app, CliContext& context);  // status and redrive
 
 }  // namespace invtrack
 

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   invtrack::AddLoadCommand(app, context);
   invtrack::AddStockCommand(app, context);
   invtrack::AddAlertsCommand(app, context);
+  invtrack::AddStatusCommand(app, context);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

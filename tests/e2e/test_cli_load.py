@@ -558,3 +558,19 @@ def test_missing_config_file_is_an_error(cli):
     result = cli.run("--config", missing, "stock")
     assert result.returncode != 0, result.describe()
     assert str(missing) in result.stderr
+
+
+# ---- Status ---------------------------------------------------------------------------
+
+
+def test_status_counts_what_the_pipeline_did(cli):
+    assert cli.load(cli.write("a.csv", "store,item,count\nBerlin,A,0\nBerlin,B,9\n")).returncode == 0
+    assert cli.load(cli.write("b.csv", "store,item,count\nPusan,A,x\n")).returncode == 1
+    result = cli.run("status")
+    assert result.returncode == 0, result.describe()
+    out = result.stdout
+    assert "2 items in 1 stores" in out, out
+    assert "1 applied, 1 rejected" in out, out
+    assert "0 pending, 0 running, 0 dead" in out, out
+    assert "2 records, checked up to 2" in out, out
+    assert "event runtime    not running" in out, out

@@ -482,6 +482,21 @@ UploadRecord ReadUpload(const SqliteStatement& s) {
 
 }  // namespace
 
+Result<TableSummary> SqliteInventoryTable::Summary() const {
+  Result<std::unique_ptr<SqliteDb>> db = OpenReader();
+  if (!db.ok()) return db.status();
+  Result<SqliteStatement> select = (*db)->Prepare(
+      "SELECT (SELECT count(DISTINCT store) FROM inventory), (SELECT count(*) FROM inventory), "
+      "(SELECT count(*) FROM uploads WHERE status = 'applied'), "
+      "(SELECT count(*) FROM uploads WHERE status = 'rejected'), "
+      "(SELECT coalesce(max(first_seq + record_count - 1), 0) FROM stream_segments)");
+  if (!select.ok()) return select.status();
+  Result<bool> row = select->Step();
+  if (!row.ok()) return row.status();
+  return TableSummary{select->ColumnInt(0), select->ColumnInt(1), select->ColumnInt(2),
+                      select->ColumnInt(3), static_cast<uint64_t>(select->ColumnInt(4))};
+}
+
 Result<std::vector<UploadRecord>> SqliteInventoryTable::ListUploads(size_t limit) const {
   Result<std::unique_ptr<SqliteDb>> db = OpenReader();
   if (!db.ok()) return db.status();

@@ -53,6 +53,14 @@ struct UploadRecord {
   int64_t time_ms = 0;
 };
 
+struct TableSummary {
+  int64_t stores = 0;
+  int64_t items = 0;
+  int64_t uploads_applied = 0;
+  int64_t uploads_rejected = 0;
+  uint64_t latest_sequence = 0;  // newest change record (0 when none)
+};
+
 struct ItemQuery {
   std::optional<std::string> store;  // all stores when unset
 };
@@ -77,6 +85,8 @@ class SqliteInventoryTable final : public InventoryTable {
   Result<std::vector<UploadRecord>> ListUploads(size_t limit) const;
   // The most recent upload record of bucket/key with this etag, if any.
   Result<std::optional<UploadRecord>> FindUpload(const FileVersion& version) const;
+
+  Result<TableSummary> Summary() const;
 
   // The stream's label, part of every event id ("<label>-<sequence>").
   const std::string& stream_label() const { return stream_label_; }

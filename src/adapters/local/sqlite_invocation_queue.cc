@@ -194,6 +194,18 @@ Result<std::vector<Invocation>> SqliteInvocationQueue::ListDead() const {
   return dead;
 }
 
+Result<int64_t> SqliteInvocationQueue::Count(InvocationState state) const {
+  Result<std::unique_ptr<SqliteDb>> db = Reader();
+  if (!db.ok()) return db.status();
+  Result<SqliteStatement> select =
+      (*db)->Prepare("SELECT count(*) FROM invocations WHERE state = ?1");
+  if (!select.ok()) return select.status();
+  select->Bind(1, InvocationStateName(state));
+  Result<bool> row = select->Step();
+  if (!row.ok()) return row.status();
+  return select->ColumnInt(0);
+}
+
 Result<std::optional<int64_t>> SqliteInvocationQueue::NextDue() const {
   Result<std::unique_ptr<SqliteDb>> db = Reader();
   if (!db.ok()) return db.status();

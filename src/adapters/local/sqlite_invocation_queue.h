@@ -64,6 +64,8 @@ class SqliteInvocationQueue {
 
   Result<Invocation> Get(int64_t id) const;
   Result<std::vector<Invocation>> ListDead() const;
+  // How many invocations are in `state`.
+  Result<int64_t> Count(InvocationState state) const;
   // When the next pending invocation is due, if any.
   Result<std::optional<int64_t>> NextDue() const;
 
