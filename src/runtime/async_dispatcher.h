@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "adapters/local/sqlite_invocation_queue.h"
+#include "core/background_loop.h"
 #include "functions/clock.h"
-#include "runtime/background_loop.h"
 
 namespace invtrack {
 

@@ -22,10 +22,10 @@
 #include <vector>
 
 #include "adapters/local/sqlite_change_stream.h"
+#include "core/background_loop.h"
 #include "core/batch_response.h"
 #include "core/stream_record.h"
 #include "functions/clock.h"
-#include "runtime/background_loop.h"
 #include "runtime/checkpoint_store.h"
 
 namespace invtrack {

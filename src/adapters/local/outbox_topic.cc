@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS alerts(
 
 Result<std::unique_ptr<OutboxTopic>> OutboxTopic::Open(const std::filesystem::path& path) {
   std::unique_ptr<OutboxTopic> topic(new OutboxTopic(path));
-  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path);
+  Result<std::unique_ptr<SqliteDb>> db =
+      SqliteDb::Open(path, SqliteOptions{.background_checkpoints = true});
   if (!db.ok()) return db.status();
   topic->db_ = std::move(db).value();
   INVTRACK_RETURN_IF_ERROR(topic->db_->Exec(kSchema));
@@ -34,6 +35,9 @@ Result<std::unique_ptr<OutboxTopic>> OutboxTopic::Open(const std::filesystem::pa
       "ON CONFLICT(id) DO NOTHING");
   if (!insert.ok()) return insert.status();
   topic->insert_ = std::move(insert).value();
+  Result<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::Start(path);
+  if (!checkpointer.ok()) return checkpointer.status();
+  topic->checkpointer_ = std::move(checkpointer).value();
   return topic;
 }
 
@@ -56,6 +60,7 @@ Status OutboxTopic::Publish(std::span<const Alert> alerts, size_t* published) {
     INVTRACK_RETURN_IF_ERROR(insert_.Run());
   }
   INVTRACK_RETURN_IF_ERROR((*transaction)->Commit());
+  checkpointer_->Notify();
   *published = alerts.size();
   return Status::OK();
 }

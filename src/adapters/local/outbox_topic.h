@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "adapters/local/sqlite_db.h"
+#include "adapters/local/wal_checkpointer.h"
 #include "functions/topic.h"
 
 namespace invtrack {
@@ -41,6 +42,7 @@ class OutboxTopic final : public Topic {
   std::mutex publish_mutex_;
   std::unique_ptr<SqliteDb> db_;  // guarded by publish_mutex_
   SqliteStatement insert_;        // guarded by publish_mutex_
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace invtrack

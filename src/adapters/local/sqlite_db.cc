@@ -154,6 +154,12 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::filesystem::path& pa
       "PRAGMA cache_size=-" +
       std::to_string(options.cache_size_kib) + ";";
   if (!options.read_only) pragmas = "PRAGMA journal_mode=WAL;" + pragmas;
+  if (options.background_checkpoints) {
+    // The log is truncated back to 64 MiB once checkpointed, so a huge load
+    // does not leave a huge file behind.
+    pragmas += "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  }
   INVTRACK_RETURN_IF_ERROR(db->Exec(pragmas));
   return db;
 }

@@ -70,6 +70,9 @@ struct SqliteOptions {
   bool read_only = false;
   int busy_timeout_ms = 10000;
   int cache_size_kib = 16 * 1024;  // bounded: a 1 GiB load must not grow RSS
+  // A WalCheckpointer copies the log back; this connection neither
+  // checkpoints when a commit crosses the auto-checkpoint size nor on close.
+  bool background_checkpoints = false;
 };
 
 class SqliteDb {

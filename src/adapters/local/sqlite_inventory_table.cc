@@ -250,6 +250,7 @@ class SqliteInventoryTable::Load final : public InventoryLoad {
     INVTRACK_RETURN_IF_ERROR(c.finish_upload.Run());
     INVTRACK_RETURN_IF_ERROR(table_->RecordVersionSeen(version_));
     INVTRACK_RETURN_IF_ERROR(transaction_->Commit());
+    table_->checkpointer_->Notify();
     return stats;
   }
 
@@ -277,7 +278,8 @@ SqliteInventoryTable::~SqliteInventoryTable() {
 }
 
 Status SqliteInventoryTable::Init() {
-  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path_);
+  Result<std::unique_ptr<SqliteDb>> db =
+      SqliteDb::Open(path_, SqliteOptions{.background_checkpoints = true});
   if (!db.ok()) return db.status();
   write_db_ = std::move(db).value();
   INVTRACK_RETURN_IF_ERROR(write_db_->Exec(kSchema));
@@ -328,6 +330,9 @@ Status SqliteInventoryTable::Init() {
     *s.target = std::move(prepared).value();
   }
   sqlite3_preupdate_hook(write_db_->raw(), &Capture::Hook, capture_.get());
+  Result<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::Start(path_);
+  if (!checkpointer.ok()) return checkpointer.status();
+  checkpointer_ = std::move(checkpointer).value();
   return Status::OK();
 }
 
@@ -421,7 +426,9 @@ Status SqliteInventoryTable::RecordRejection(const FileVersion& version,
       .Bind(9, clock_->NowMillis());
   INVTRACK_RETURN_IF_ERROR(c.insert_upload.Run());
   INVTRACK_RETURN_IF_ERROR(RecordVersionSeen(version));
-  return (*transaction)->Commit();
+  INVTRACK_RETURN_IF_ERROR((*transaction)->Commit());
+  checkpointer_->Notify();
+  return Status::OK();
 }
 
 Result<std::unique_ptr<SqliteDb>> SqliteInventoryTable::OpenReader() const {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "adapters/local/sqlite_db.h"
+#include "adapters/local/wal_checkpointer.h"
 #include "functions/clock.h"
 #include "functions/inventory_table.h"
 
@@ -111,6 +112,7 @@ class SqliteInventoryTable final : public InventoryTable {
   std::mutex write_mutex_;  // held by the one active Load, and by RecordRejection
   std::unique_ptr<SqliteDb> write_db_;
   std::unique_ptr<Capture> capture_;  // state the pre-update hook writes into
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace invtrack

@@ -1,11 +1,11 @@
 // BackgroundLoop: one worker thread that runs a body until stopped, and can
-// sleep in a way that Notify() or Stop() cuts short. The async dispatcher
-// and the stream poller both poll durable state this way: woken at once by
-// work from this process, and by a timeout for work from other processes.
+// sleep in a way that Notify() or Stop() cuts short. The async dispatcher,
+// the stream poller and the WAL checkpointer all work this way: woken at
+// once by work from this process, and by a timeout for anything else.
 // Thread-safety: Start/Stop from the owner; Notify from any thread;
 // SleepFor and stopping() from the worker.
-#ifndef INVTRACK_RUNTIME_BACKGROUND_LOOP_H_
-#define INVTRACK_RUNTIME_BACKGROUND_LOOP_H_
+#ifndef INVTRACK_CORE_BACKGROUND_LOOP_H_
+#define INVTRACK_CORE_BACKGROUND_LOOP_H_
 
 #include <atomic>
 #include <chrono>
@@ -14,6 +14,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace invtrack {
 
@@ -45,11 +46,12 @@ class BackgroundLoop {
     wake_.notify_all();
   }
 
-  // Waits up to `ms`, or less if notified (also before the call) or stopping.
-  void SleepFor(int64_t ms) {
+  // Waits up to `ms`, or less if notified (also before the call) or
+  // stopping. Returns whether a notification ended (or preceded) the wait.
+  bool SleepFor(int64_t ms) {
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return notified_ || stopping_; });
-    notified_ = false;
+    return std::exchange(notified_, false);
   }
 
   bool stopping() const { return stopping_; }
@@ -64,4 +66,4 @@ class BackgroundLoop {
 
 }  // namespace invtrack
 
-#endif  // INVTRACK_RUNTIME_BACKGROUND_LOOP_H_
+#endif  // INVTRACK_CORE_BACKGROUND_LOOP_H_
