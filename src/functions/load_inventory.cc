@@ -32,7 +32,7 @@ FileVersion VersionOf(const S3EventRecord& record) {
                      record.sequencer, record.size, record.principal_id};
 }
 
-// Collects a file's problems up to a limit, then only counts them.
+// Collects a file's problems up to a limit; past it the load stops reading.
 class ProblemList {
  public:
   explicit ProblemList(size_t limit) : limit_(limit) {}

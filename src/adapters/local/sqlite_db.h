@@ -69,7 +69,9 @@ class SqliteStatement {
 struct SqliteOptions {
   bool read_only = false;
   int busy_timeout_ms = 10000;
-  int cache_size_kib = 16 * 1024;  // bounded: a 1 GiB load must not grow RSS
+  // Page cache per connection. Small by default: most connections append or
+  // scan, where a cache does not help; the inventory writer asks for more.
+  int cache_size_kib = 2 * 1024;
   // A WalCheckpointer copies the log back; this connection neither
   // checkpoints when a commit crosses the auto-checkpoint size nor on close.
   bool background_checkpoints = false;

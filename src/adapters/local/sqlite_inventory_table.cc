@@ -55,6 +55,11 @@ CREATE TABLE IF NOT EXISTS stream_segments(
 );
 )sql";
 
+// The writer's page cache: upserts walk the table's B-tree, and a load's
+// dirty pages spill to the log when it is full. Bounded, so that a 1 GiB
+// file loads in constant memory.
+constexpr int kWriterCacheKib = 16 * 1024;
+
 // Column positions in `inventory`, as the pre-update hook sees them.
 constexpr int kStoreColumn = 0;
 constexpr int kItemColumn = 1;
@@ -279,7 +284,8 @@ SqliteInventoryTable::~SqliteInventoryTable() {
 
 Status SqliteInventoryTable::Init() {
   Result<std::unique_ptr<SqliteDb>> db =
-      SqliteDb::Open(path_, SqliteOptions{.background_checkpoints = true});
+      SqliteDb::Open(path_, SqliteOptions{.cache_size_kib = kWriterCacheKib,
+                                          .background_checkpoints = true});
   if (!db.ok()) return db.status();
   write_db_ = std::move(db).value();
   INVTRACK_RETURN_IF_ERROR(write_db_->Exec(kSchema));
