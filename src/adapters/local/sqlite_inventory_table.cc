@@ -283,9 +283,8 @@ SqliteInventoryTable::~SqliteInventoryTable() {
 }
 
 Status SqliteInventoryTable::Init() {
-  Result<std::unique_ptr<SqliteDb>> db =
-      SqliteDb::Open(path_, SqliteOptions{.cache_size_kib = kWriterCacheKib,
-                                          .background_checkpoints = true});
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(
+      path_, SqliteOptions{.cache_size_kib = kWriterCacheKib, .background_checkpoints = true});
   if (!db.ok()) return db.status();
   write_db_ = std::move(db).value();
   INVTRACK_RETURN_IF_ERROR(write_db_->Exec(kSchema));
