@@ -4,7 +4,10 @@
 #define INVTRACK_TESTS_TEST_UTIL_H_
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -29,6 +32,27 @@ template <typename T>
 std::string Describe(const Result<T>& r) {
   return r.status().ToString();
 }
+
+// Expects `result` to have failed with InvalidArgument whose message names
+// `needle`: bad input must get a clear error.
+template <typename T>
+void ExpectInvalidArgument(const Result<T>& result, std::string_view needle) {
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(result.status().IsInvalidArgument()) << result.status().ToString();
+  EXPECT_NE(result.status().message().find(needle), std::string::npos)
+      << "message \"" << result.status().message() << "\" does not mention \"" << needle << "\"";
+}
+
+#ifdef INVTRACK_SOURCE_DIR
+// The contents of a file of the source tree, e.g. "tests/data/events/x.json".
+inline std::string ReadSourceFile(const std::string& relative) {
+  std::ifstream in(std::string(INVTRACK_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot open " << relative;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+#endif
 
 // A fresh directory under the system temp dir, removed with its contents when
 // the object is destroyed.

@@ -15,21 +15,12 @@ namespace invtrack {
 namespace {
 
 std::string ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(INVTRACK_SOURCE_DIR) + "/tests/data/events/" + name,
-                   std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot open fixture " << name;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return testing::ReadSourceFile("tests/data/events/" + name);
 }
 
 // Asserts that parsing fails with InvalidArgument and a message naming `needle`.
 void ExpectInvalid(std::string_view json, std::string_view needle) {
-  auto r = ParseS3Event(json);
-  ASSERT_FALSE(r.ok()) << json;
-  EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
-  EXPECT_NE(r.status().message().find(needle), std::string::npos)
-      << "message \"" << r.status().message() << "\" does not mention \"" << needle << "\"";
+  testing::ExpectInvalidArgument(ParseS3Event(json), needle);
 }
 
 // A minimal record whose object member is `object_json`.
