@@ -24,6 +24,8 @@ Result<bool> AsyncDispatcher::RunOnce() {
     response = handler_(invocation.payload);
   } catch (const std::exception& e) {
     response = Status::Internal("handler threw", e.what());
+  } catch (...) {
+    response = Status::Internal("handler threw a non-standard exception");
   }
 
   const int64_t now = clock_->NowMillis();

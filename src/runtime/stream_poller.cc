@@ -65,6 +65,8 @@ Result<BatchResponse> StreamPoller::Invoke(std::span<const StreamRecord> records
     return handler_(records);
   } catch (const std::exception& e) {
     return Status::Internal("stream handler threw", e.what());
+  } catch (...) {
+    return Status::Internal("stream handler threw a non-standard exception");
   }
 }
 

@@ -5,7 +5,8 @@
 // A record's sequence number is the segment's first sequence plus its index.
 //
 // Record layout: one flags byte (event kind, which images and thresholds are
-// present), then varint-length store and item, then varint counts and
+// present, whether the store repeats the previous record's), then the
+// varint-length store (unless repeated) and item, then varint counts and
 // thresholds of the old and new images as present.
 // Thread-safety: plain values; not synchronised.
 #ifndef INVTRACK_ADAPTERS_LOCAL_CHANGE_SEGMENT_H_
@@ -44,6 +45,7 @@ class ChangeSegmentWriter {
  private:
   std::string bytes_;
   uint32_t record_count_ = 0;
+  std::string last_store_;  // of the previous record, which a record may repeat
 };
 
 // Where a segment's records sit in the stream, and what to stamp on them.

@@ -377,3 +377,35 @@ TEST(ChangeSegmentCorruptionTest, RandomBytesNeverCrash) {
 
 }  // namespace
 }  // namespace invtrack
+
+namespace invtrack {
+namespace {
+
+TEST(ChangeSegmentStoreRepeatTest, RepeatedStoreIsWrittenOnceAndReadBackEverywhere) {
+  const std::string store = "A store with a long name";
+  ChangeSegmentWriter one;
+  one.Add(StreamEventName::kInsert, store, "x", std::nullopt, ItemState{1, std::nullopt});
+  ChangeSegmentWriter many;
+  const char* stores[] = {store.c_str(), store.c_str(), "Other", "Other", store.c_str()};
+  for (int i = 0; i < 5; ++i) {
+    many.Add(StreamEventName::kInsert, stores[i], "x", std::nullopt, ItemState{i, std::nullopt});
+  }
+  // Three store names are written (runs of A, Other, A), not five.
+  EXPECT_LT(many.bytes().size(), 5 * one.bytes().size() - 2 * store.size());
+  std::vector<StreamRecord> out;
+  ASSERT_TRUE(DecodeChangeSegment(many.bytes(), 5, SegmentPosition{1, 0, "p-"}, &out).ok());
+  ASSERT_EQ(out.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(out[i].new_image->store, stores[i]);
+    EXPECT_EQ(out[i].new_image->count, i);
+  }
+  // After Clear, the first record must carry its store again.
+  many.Clear();
+  many.Add(StreamEventName::kInsert, store, "y", std::nullopt, ItemState{7, std::nullopt});
+  out.clear();
+  ASSERT_TRUE(DecodeChangeSegment(many.bytes(), 1, SegmentPosition{1, 0, "p-"}, &out).ok());
+  EXPECT_EQ(out[0].new_image->store, store);
+}
+
+}  // namespace
+}  // namespace invtrack
