@@ -37,11 +37,10 @@ class ProblemList {
  public:
   explicit ProblemList(size_t limit) : limit_(limit) {}
   void Add(std::string problem) {
-    if (problems_.size() < limit_) problems_.push_back(std::move(problem));
-    ++total_;
+    if (!full()) problems_.push_back(std::move(problem));
   }
-  bool empty() const { return total_ == 0; }
-  bool full() const { return total_ >= limit_; }
+  bool empty() const { return problems_.empty(); }
+  bool full() const { return problems_.size() >= limit_; }
   // The list, closed with a note when checking stopped at the limit.
   std::vector<std::string> Take(bool stopped_early) {
     if (stopped_early) {
@@ -53,7 +52,6 @@ class ProblemList {
 
  private:
   size_t limit_;
-  size_t total_ = 0;
   std::vector<std::string> problems_;
 };
 

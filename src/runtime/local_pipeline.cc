@@ -173,7 +173,7 @@ Result<UploadReceipt> LocalPipeline::Upload(std::string_view key, ByteSource* bo
   if (!put.max_size) put.max_size = options_.max_object_bytes;
   int64_t invocation_id = 0;
   auto queue_event = [&](SqliteDb& db, const StoredObject& object) -> Status {
-    INVTRACK_RETURN_IF_ERROR(SqliteInvocationQueue::EnsureSchema(db));
+    // Init opened the queue on this database, so its table exists.
     S3EventRecord record = ObjectCreatedRecord(options_, object, principal, source_ip);
     Result<int64_t> id =
         SqliteInvocationQueue::EnqueueIn(db, S3EventToJson({&record, 1}), clock_.NowMillis());
