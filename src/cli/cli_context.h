@@ -42,6 +42,8 @@ void AddLoadCommand(CLI::App& app, CliContext& context);
 void AddStockCommand(CLI::App& app, CliContext& context);
 void AddAlertsCommand(CLI::App& app, CliContext& context);
 void AddStatusCommand(CLI::App& app, CliContext& context);  // status and redrive
+void AddKeysCommand(CLI::App& app, CliContext& context);
+void AddUploadCommand(CLI::App& app, CliContext& context);
 
 }  // namespace invtrack
 

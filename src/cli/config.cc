@@ -63,6 +63,14 @@ Status ApplyTable(const toml::table& t, Config* config) {
   p.max_object_bytes = static_cast<uint64_t>(max_object);
   INVTRACK_RETURN_IF_ERROR(ReadString(t, "alerts.subject", &p.alert_subject));
 
+  INVTRACK_RETURN_IF_ERROR(ReadBool(t, "s3.enabled", &config->s3.enabled));
+  INVTRACK_RETURN_IF_ERROR(ReadString(t, "s3.listen", &config->s3.listen));
+  INVTRACK_RETURN_IF_ERROR(ReadString(t, "s3.notify_suffix", &config->s3.notify_suffix));
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "s3.read_timeout_ms", 100, 3600000, &config->s3.read_timeout_ms));
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "s3.max_connections", 1, 100000, &config->s3.max_connections));
+
   INVTRACK_RETURN_IF_ERROR(ReadInt(t, "thresholds.default", 0, kMaxInt, &p.low_threshold));
   if (const toml::table* stores = t.at_path("thresholds.stores").as_table()) {
     for (const auto& [store, node] : *stores) {
@@ -146,6 +154,7 @@ Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv, C
   if (const char* v = getenv("INVTRACK_BUCKET")) p.bucket = v;
   if (const char* v = getenv("INVTRACK_LOG_LEVEL")) config->log_level = v;
   if (const char* v = getenv("INVTRACK_ALERT_SUBJECT")) p.alert_subject = v;
+  if (const char* v = getenv("INVTRACK_S3_LISTEN")) config->s3.listen = v;
   struct IntVariable {
     const char* name;
     int64_t min;

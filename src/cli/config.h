@@ -14,8 +14,18 @@
 
 namespace invtrack {
 
+// The S3 endpoint of `invtrack serve`.
+struct S3Config {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:9000";  // HOST:PORT; port 0 picks a free one
+  std::string notify_suffix = ".csv";
+  int64_t read_timeout_ms = 30'000;
+  int64_t max_connections = 512;
+};
+
 struct Config {
   PipelineOptions pipeline;
+  S3Config s3;
   std::string log_level = "warn";
 };
 

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   invtrack::AddStockCommand(app, context);
   invtrack::AddAlertsCommand(app, context);
   invtrack::AddStatusCommand(app, context);
+  invtrack::AddKeysCommand(app, context);
+  invtrack::AddUploadCommand(app, context);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -63,6 +63,13 @@ class TextTable {
 
 }  // namespace
 
+void PrintTable(std::vector<std::string> header, const std::vector<std::vector<std::string>>& rows,
+                std::ostream& out) {
+  TextTable table(std::move(header));
+  for (const std::vector<std::string>& row : rows) table.Add(row);
+  table.Print(out);
+}
+
 Result<OutputFormat> ParseOutputFormat(const std::string& name, bool csv_allowed) {
   if (name == "table") return OutputFormat::kTable;
   if (name == "json") return OutputFormat::kJson;

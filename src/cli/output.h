@@ -6,6 +6,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "runtime/local_pipeline.h"
@@ -29,6 +30,10 @@ Status PrintStock(LocalPipeline& pipeline, const StockFilter& filter, OutputForm
 
 // Writes alerts oldest first; json objects carry kind, store, item, count,
 // threshold, subject, message, time, id and sequence.
+// Aligned columns under a header, for people (holds the rows in memory).
+void PrintTable(std::vector<std::string> header, const std::vector<std::vector<std::string>>& rows,
+                std::ostream& out);
+
 Status PrintAlerts(LocalPipeline& pipeline, OutputFormat format, size_t limit, std::ostream& out);
 
 }  // namespace invtrack

@@ -6,10 +6,14 @@
 
 #include <signal.h>
 
+#include "adapters/local/bucket_registry.h"
 #include "cli/cli_context.h"
 #include "cli/demo_files.h"
+#include "cli/listen_address.h"
 #include "cli/output.h"
 #include "runtime/json_log.h"
+#include "s3/access_key_store.h"
+#include "s3/s3_endpoint.h"
 
 namespace invtrack {
 
@@ -17,7 +21,48 @@ namespace {
 
 struct ServeArgs {
   bool no_demo = false;
+  std::string s3_listen;  // overrides the config when set
 };
+
+// The S3 endpoint and what it needs, alive while serving.
+struct S3Serving {
+  std::unique_ptr<AccessKeyStore> keys;
+  std::unique_ptr<BucketRegistry> buckets;
+  std::unique_ptr<S3Endpoint> endpoint;
+  std::string url;
+};
+
+Result<S3Serving> StartS3(const Config& config, LocalPipeline& pipeline) {
+  Result<ListenAddress> address = ParseListenAddress(config.s3.listen, "s3.listen");
+  if (!address.ok()) return address.status();
+  S3Serving serving;
+  Result<std::unique_ptr<AccessKeyStore>> keys =
+      AccessKeyStore::Open(config.pipeline.data_dir / "keys.db");
+  if (!keys.ok()) return keys.status();
+  serving.keys = std::move(keys).value();
+  Result<std::unique_ptr<BucketRegistry>> buckets =
+      BucketRegistry::Open(config.pipeline.data_dir, &pipeline.bucket());
+  if (!buckets.ok()) return buckets.status();
+  serving.buckets = std::move(buckets).value();
+
+  S3EndpointOptions options;
+  options.http.host = address->host;
+  options.http.port = address->port;
+  options.http.read_timeout = std::chrono::milliseconds(config.s3.read_timeout_ms);
+  options.http.max_connections = static_cast<size_t>(config.s3.max_connections);
+  options.region = config.pipeline.region;
+  options.notify_suffix = config.s3.notify_suffix;
+  options.max_object_bytes = config.pipeline.max_object_bytes;
+  Result<std::unique_ptr<S3Endpoint>> endpoint =
+      S3Endpoint::Start(options, S3Services{&pipeline, serving.buckets.get(), serving.keys.get()});
+  if (!endpoint.ok()) {
+    return Status::Unavailable("cannot start the S3 endpoint on " + config.s3.listen,
+                               endpoint.status().message());
+  }
+  serving.endpoint = std::move(endpoint).value();
+  serving.url = EndpointUrl(address->host, serving.endpoint->port());
+  return serving;
+}
 
 // "inventory-berlin.csv" -> "Berlin": the demo files name their store.
 std::string DemoStore(std::string_view name) {
@@ -62,6 +107,7 @@ int RunServe(const CliContext& context, const ServeArgs& args) {
 
   Config config;
   Result<std::unique_ptr<LocalPipeline>> opened = context.OpenPipeline(&config);
+  if (opened.ok() && !args.s3_listen.empty()) config.s3.listen = args.s3_listen;
   if (!opened.ok()) return Fail(opened.status());
   LocalPipeline& pipeline = **opened;
   Result<bool> started = pipeline.StartRuntime();
@@ -87,14 +133,28 @@ int RunServe(const CliContext& context, const ServeArgs& args) {
     printed = PrintAlerts(pipeline, OutputFormat::kTable, 1000000, std::cout);
   }
   if (!printed.ok()) return Fail(printed);
-  std::cout << "\nServing. Load files with `invtrack load FILE...`; see levels with "
-               "`invtrack stock`. Ctrl-C stops.\n"
-            << std::flush;
+
+  std::optional<S3Serving> s3;
+  if (config.s3.enabled) {
+    Result<S3Serving> started_s3 = StartS3(config, pipeline);
+    if (!started_s3.ok()) return Fail(started_s3.status());
+    s3 = std::move(started_s3).value();
+  }
+  std::cout << "\nServing. Load files with `invtrack load FILE...` or `invtrack upload FILE...`; "
+               "see levels with `invtrack stock`. Ctrl-C stops.\n";
+  if (s3) {
+    std::cout
+        << "Access keys for S3 clients: eval \"$(invtrack keys create --admin --format env)\" "
+           "(or --store NAME)\n"
+        << "S3 endpoint: " << s3->url << "\n";
+  }
+  std::cout << std::flush;
   LogJson(spdlog::level::info, "serve.ready", {{"data_dir", config.pipeline.data_dir.string()}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogJson(spdlog::level::info, "serve.stopping", {{"signal", signal_number}});
+  if (s3) s3->endpoint->Stop();
   pipeline.StopRuntime();
   std::cout << "invtrack: stopped\n";
   return 0;
@@ -107,6 +167,9 @@ void AddServeCommand(CLI::App& app, CliContext& context) {
       "serve", "Run invtrack on embedded parts (loads demo data on first start)");
   auto args = std::make_shared<ServeArgs>();
   command->add_flag("--no-demo", args->no_demo, "do not load the demo inventory on first start");
+  command->add_option("--s3-listen", args->s3_listen,
+                      "S3 endpoint address HOST:PORT (env INVTRACK_S3_LISTEN, default "
+                      "127.0.0.1:9000; port 0 picks a free one)");
   command->callback(
       [&context, args] { context.run = [&context, args] { return RunServe(context, *args); }; });
 }

@@ -15,7 +15,7 @@ namespace invtrack {
 
 namespace {
 
-constexpr char kBucketDir[] = "bucket";
+constexpr char kBucketsDir[] = "buckets";  // <data>/buckets/<bucket name>/
 constexpr char kInventoryDb[] = "inventory.db";
 constexpr char kTopicDb[] = "topic.db";
 constexpr char kRuntimeDb[] = "runtime.db";
@@ -24,7 +24,6 @@ constexpr char kRuntimeLock[] = "runtime.lock";
 S3EventRecord ObjectCreatedRecord(const PipelineOptions& options, const StoredObject& object,
                                   std::string_view principal, std::string_view source_ip) {
   S3EventRecord record;
-  record.event_name = "ObjectCreated:Put";
   record.event_time = FormatIsoMillis(object.info.last_modified_ms);
   record.aws_region = options.region;
   record.principal_id = principal;
@@ -66,11 +65,12 @@ Status LocalPipeline::Init() {
   }
   const std::filesystem::path& dir = options_.data_dir;
 
-  Result<std::unique_ptr<DirBucket>> bucket = DirBucket::OpenDir(dir / kBucketDir, options_.bucket);
+  Result<std::unique_ptr<DirBucket>> bucket =
+      DirBucket::OpenDir(dir / kBucketsDir / options_.bucket, options_.bucket);
   if (!bucket.ok()) return bucket.status();
   bucket_ = std::move(bucket).value();
   Result<std::unique_ptr<SqliteInvocationQueue>> queue =
-      SqliteInvocationQueue::Open(dir / kBucketDir / "bucket.db");
+      SqliteInvocationQueue::Open(dir / kBucketsDir / options_.bucket / "bucket.db");
   if (!queue.ok()) return queue.status();
   queue_ = std::move(queue).value();
   Result<std::unique_ptr<SqliteInventoryTable>> table =
@@ -166,24 +166,40 @@ void LocalPipeline::StopRuntime() {
   }
 }
 
+DirBucket::CommitHook LocalPipeline::ObjectCreatedHook(std::string principal,
+                                                       std::string source_ip,
+                                                       std::string event_name,
+                                                       int64_t* invocation_id) {
+  return [this, principal = std::move(principal), source_ip = std::move(source_ip),
+          event_name = std::move(event_name),
+          invocation_id](SqliteDb& db, const StoredObject& object) -> Status {
+    // Init opened the queue on this database, so its table exists.
+    S3EventRecord record = ObjectCreatedRecord(options_, object, principal, source_ip);
+    record.event_name = event_name;
+    Result<int64_t> id =
+        SqliteInvocationQueue::EnqueueIn(db, S3EventToJson({&record, 1}), clock_.NowMillis());
+    if (!id.ok()) return id.status();
+    *invocation_id = *id;
+    return Status::OK();
+  };
+}
+
+void LocalPipeline::NotifyUploaded() {
+  if (dispatcher_) dispatcher_->Notify();
+}
+
 Result<UploadReceipt> LocalPipeline::Upload(std::string_view key, ByteSource* body,
                                             const PutOptions& options, std::string_view principal,
                                             std::string_view source_ip) {
   PutOptions put = options;
   if (!put.max_size) put.max_size = options_.max_object_bytes;
   int64_t invocation_id = 0;
-  auto queue_event = [&](SqliteDb& db, const StoredObject& object) -> Status {
-    // Init opened the queue on this database, so its table exists.
-    S3EventRecord record = ObjectCreatedRecord(options_, object, principal, source_ip);
-    Result<int64_t> id =
-        SqliteInvocationQueue::EnqueueIn(db, S3EventToJson({&record, 1}), clock_.NowMillis());
-    if (!id.ok()) return id.status();
-    invocation_id = *id;
-    return Status::OK();
-  };
-  Result<StoredObject> stored = bucket_->Put(key, body, put, queue_event);
+  Result<StoredObject> stored =
+      bucket_->Put(key, body, put,
+                   ObjectCreatedHook(std::string(principal), std::string(source_ip),
+                                     "ObjectCreated:Put", &invocation_id));
   if (!stored.ok()) return stored.status();
-  if (dispatcher_) dispatcher_->Notify();
+  NotifyUploaded();
   return UploadReceipt{std::move(stored).value(), invocation_id};
 }
 

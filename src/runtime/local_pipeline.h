@@ -78,6 +78,16 @@ class LocalPipeline {
                                std::string_view principal,
                                std::string_view source_ip = "127.0.0.1");
 
+  // The hook that, inside a bucket commit, queues the ObjectCreated event
+  // (`event_name`, e.g. "ObjectCreated:Put") for the object being written,
+  // so object and event commit together. The queued event's id is stored in
+  // *invocation_id, which must outlive the commit. Call NotifyUploaded()
+  // after the commit succeeded. Upload() is Put with this hook.
+  DirBucket::CommitHook ObjectCreatedHook(std::string principal, std::string source_ip,
+                                          std::string event_name, int64_t* invocation_id);
+  // Wakes the event runtime (if it runs in this process) after an upload.
+  void NotifyUploaded();
+
   // Waits until invocation `id` has finished and every change record that
   // existed when it finished has been checked. Returns the load results, or
   // Unavailable on timeout (e.g. no runtime is running), or the invocation's

@@ -5,6 +5,7 @@
 #ifndef INVTRACK_SIGV4_CHECKSUM_H_
 #define INVTRACK_SIGV4_CHECKSUM_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>

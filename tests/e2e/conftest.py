@@ -332,3 +332,7 @@ def stock_csv_text(rows) -> str:
                                                                      kv[0][1].encode())):
         out.append(f"{csv_field(store)},{csv_field(item)},{count}\n")
     return "".join(out)
+
+
+# Fixtures of the S3 endpoint tests (test_s3_*.py) live in s3_support.py.
+from s3_support import s3  # noqa: E402,F401

@@ -171,7 +171,7 @@ def object_stored(data_dir, key: str, etag: str) -> bool:
     holds the small earlier version): the ground truth for "the upload never
     happened" after a kill, read from the bucket's metadata database
     (read-only; no public command lists objects)."""
-    path = data_dir / "bucket" / "bucket.db"
+    path = data_dir / "buckets" / "inventory" / "bucket.db"
     if not path.exists():
         return False
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)

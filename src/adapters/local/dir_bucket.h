@@ -6,7 +6,8 @@
 // (hashing as it goes), fsyncs it, renames it to a fresh, never-reused data
 // file name, fsyncs the directory and only then commits the metadata row;
 // a crash therefore leaves the old or the new version, never a torn one, and
-// at worst an orphan data file that OpenDir() removes.
+// at worst an orphan data file that OpenDir() removes. Multipart uploads in
+// progress (MultipartStore) live in the same database and directory.
 //
 // Object keys are never used as paths: a data file is named after a random
 // id, so "..", absolute paths, NUL bytes and case- or unicode-variant keys
@@ -34,6 +35,11 @@
 
 namespace invtrack {
 
+namespace dir_bucket_internal {
+class ConnectionPool;
+class DataFiles;
+}  // namespace dir_bucket_internal
+
 struct StoredObject {
   std::string key;
   ObjectInfo info;  // etag, size, last_modified_ms, sequencer
@@ -45,6 +51,19 @@ struct PutOptions {
   std::string content_type = "application/octet-stream";
   std::map<std::string, std::string> user_metadata;
   std::optional<uint64_t> max_size;  // reject bodies larger than this
+  // Content-MD5 (as lower- or upper-case hex): a body with another MD5 is
+  // rejected with Corruption("Content-MD5 does not match the body").
+  std::optional<std::string> expected_md5_hex;
+  // Stored as the ETag instead of the body's hex MD5 (e.g. a multipart
+  // "<hex>-N" ETag).
+  std::optional<std::string> etag_override;
+};
+
+// The current version of an object, opened for reading (e.g. to sendfile
+// ranges of it). It stays readable even if a newer Put replaces it.
+struct OpenedObject {
+  StoredObject object;
+  int fd = -1;  // O_RDONLY|O_CLOEXEC; owned by the caller: close it
 };
 
 class DirBucket final : public ObjectReader {
@@ -66,8 +85,10 @@ class DirBucket final : public ObjectReader {
   using CommitHook = std::function<Status(SqliteDb& db, const StoredObject& object)>;
 
   // Streams `body` into a new version of `key`. On any failure (including
-  // the body's own read error, exceeding max_size, or the hook failing) no
-  // trace is left and the previous version stays. Returns the stored
+  // the body's own read error, exceeding max_size (InvalidArgument "object
+  // larger than ..."), a Content-MD5 mismatch (Corruption), or the hook
+  // failing) no trace is left and the previous version stays. A bucket
+  // deleted through BucketRegistry fails with NotFound. Returns the stored
   // object's description with a fresh sequencer, greater than any earlier
   // one in this bucket (fixed-width hex, so string order is numeric order).
   Result<StoredObject> Put(std::string_view key, ByteSource* body, const PutOptions& options,
@@ -86,21 +107,41 @@ class DirBucket final : public ObjectReader {
   Result<std::unique_ptr<ObjectStream>> Open(std::string_view bucket,
                                              std::string_view key) override;
 
+  // The current version with its data file open; NotFound when absent.
+  Result<OpenedObject> OpenForRead(std::string_view key) const;
+
+  // True when the bucket holds no objects and no multipart uploads.
+  Result<bool> IsEmpty() const;
+
   // InvalidArgument unless `key` is an acceptable object key. Put, Head,
   // Delete and Open check it first and return that error.
   static Status ValidateKey(std::string_view key);
 
  private:
-  class ConnectionPool;  // idle SQLite connections, reused across calls
+  friend class MultipartStore;  // commits versions through CommitNewVersion
+  friend class BucketRegistry;  // marks a bucket deleted
 
   DirBucket(std::filesystem::path root, std::string name);
 
-  std::filesystem::path DataPath(std::string_view id) const;
   Status CollectGarbage();
+
+  // Publishes the finished, fsynced temporary file `id` (see DataFiles) as
+  // the new version `object` (key, etag, size, content type and metadata
+  // set; `metadata_json` from EncodeMetadata) and commits its row with the
+  // hook. On failure nothing is left unless the commit's outcome is unknown.
+  // Removes the replaced version's data file after the commit.
+  Result<StoredObject> CommitNewVersion(std::string_view id, StoredObject object,
+                                        std::string_view metadata_json,
+                                        const CommitHook& on_commit);
+  // In one transaction: Aborted("BucketNotEmpty") unless IsEmpty(), else
+  // marks the bucket deleted so that every later commit fails.
+  Status MarkDeletedIfEmpty();
+  Result<bool> IsMarkedDeleted() const;
 
   std::filesystem::path root_;
   std::string name_;
-  std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<dir_bucket_internal::ConnectionPool> pool_;
+  std::unique_ptr<const dir_bucket_internal::DataFiles> files_;
   // Shared flock(2) on <root>/bucket.lock for as long as this object lives:
   // OpenDir() collects garbage only when it can lock exclusively, i.e. when no
   // other instance (in any process) may be half-way through a Put.
