@@ -251,7 +251,7 @@ int RunUpload(const CliContext& context, const UploadArgs& args) {
     if (!pipeline) {
       // Results are read from the server's durable state, so this must be
       // the data directory `invtrack serve` uses.
-      if (!std::filesystem::exists(config->pipeline.data_dir / "bucket")) {
+      if (!std::filesystem::exists(config->pipeline.data_dir / "inventory.db")) {
         std::cerr << "invtrack: cannot wait for the loads: " << config->pipeline.data_dir.string()
                   << " is not the server's data directory (give its --data)\n";
         return 1;

@@ -100,6 +100,13 @@ Route RouteRequest(std::string_view method, const S3Call& call) {
       return Route("ListObjects", ListObjects, Scope::kList);
     }
     if (method == "HEAD") return Route("HeadBucket", HeadBucket, Scope::kInspectBucket);
+    // PutBucketVersioning and the like must not create or delete the bucket.
+    // (Newer SDKs tag requests with x-id=<operation>, which is harmless.)
+    if (method == "PUT" || method == "DELETE") {
+      for (const auto& [name, value] : q.all()) {
+        if (name != "x-id") return Route::Unsupported(std::string(method) + " ?" + name);
+      }
+    }
     if (method == "PUT") return Route("CreateBucket", CreateBucket, Scope::kAdminOnly);
     if (method == "DELETE") return Route("DeleteBucket", DeleteBucket, Scope::kAdminOnly);
     if (method == "POST" && q.Has("delete")) {

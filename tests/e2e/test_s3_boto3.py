@@ -818,6 +818,15 @@ def test_unknown_operations_are_501_not_implemented(s3, method, path_suffix, que
 
 
 @invtrack_only
+@pytest.mark.parametrize("query", ["versioning", "policy", "tagging", "acl", "cors"])
+def test_put_bucket_subresource_does_not_create_a_bucket(s3, query):
+    bucket = unique("sub-" + query)
+    resp = s3.raw("PUT", object_path(bucket), query=[(query, "")], body=b"<x/>")
+    assert_s3_error(resp, 501, "NotImplemented")
+    assert bucket not in [b["Name"] for b in s3.client().list_buckets()["Buckets"]]
+
+
+@invtrack_only
 @pytest.mark.parametrize("shape", ["one-100KiB-header", "2000-headers"])
 def test_huge_header_is_refused_and_server_keeps_serving(s3, shape):
     if shape == "one-100KiB-header":

@@ -18,7 +18,8 @@ BackgroundMd5::~BackgroundMd5() {
 char* BackgroundMd5::Acquire() {
   std::unique_lock<std::mutex> lock(mu_);
   if (free_.empty() && buffers_.size() < max_buffers_) {
-    buffers_.push_back(std::make_unique_for_overwrite<char[]>(chunk_size_));
+    buffers_.emplace_back(
+        static_cast<char*>(::operator new[](chunk_size_, std::align_val_t{kBufferAlignment})));
     return buffers_.back().get();
   }
   changed_.wait(lock, [this] { return !free_.empty(); });
@@ -28,6 +29,7 @@ char* BackgroundMd5::Acquire() {
 }
 
 void BackgroundMd5::Submit(char* buffer, size_t size) {
+  bool start = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (size == 0) {
@@ -35,7 +37,11 @@ void BackgroundMd5::Submit(char* buffer, size_t size) {
       return;
     }
     queue_.emplace_back(buffer, size);
-    if (thread_.joinable() || queue_.size() < 2) return;
+    if (!thread_.joinable() && queue_.size() >= 2) start = true;
+  }
+  if (!start) {
+    changed_.notify_all();  // the helper thread, if running, waits for work
+    return;
   }
   // A second chunk: the body is big enough to be worth a thread.
   thread_ = std::thread([this] { Run(); });

@@ -6,7 +6,8 @@
 // the caller takes a free one with Acquire() (blocking until the hasher has
 // returned one), fills it, and hands it over with Submit(). The caller may
 // still read a submitted buffer (e.g. write(2) it) until its next Acquire().
-// The thread starts with the second chunk: a body that fits in one chunk
+// Buffers are aligned to kBufferAlignment, so they may be written with
+// O_DIRECT. The thread starts with the second chunk: a body that fits in one chunk
 // is hashed inline and costs no thread.
 // Thread-safety: one caller thread; the helper thread is internal.
 #ifndef INVTRACK_ADAPTERS_LOCAL_BACKGROUND_MD5_H_
@@ -17,6 +18,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <utility>
@@ -29,6 +31,8 @@ namespace invtrack::dir_bucket_internal {
 
 class BackgroundMd5 {
  public:
+  static constexpr size_t kBufferAlignment = 4096;
+
   BackgroundMd5(size_t chunk_size, size_t max_buffers);
   BackgroundMd5(const BackgroundMd5&) = delete;
   BackgroundMd5& operator=(const BackgroundMd5&) = delete;
@@ -54,7 +58,10 @@ class BackgroundMd5 {
 
   std::mutex mu_;
   std::condition_variable changed_;
-  std::vector<std::unique_ptr<char[]>> buffers_;
+  struct AlignedDelete {
+    void operator()(char* p) const { ::operator delete[](p, std::align_val_t{kBufferAlignment}); }
+  };
+  std::vector<std::unique_ptr<char[], AlignedDelete>> buffers_;
   std::vector<char*> free_;
   std::deque<std::pair<char*, size_t>> queue_;
   bool hashing_ = false;  // the helper thread is hashing a chunk it popped

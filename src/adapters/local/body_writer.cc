@@ -1,6 +1,7 @@
 #include "adapters/local/body_writer.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 
 #include <errno.h>
@@ -21,14 +22,14 @@ namespace {
 // in hand with one to spare.
 constexpr size_t kChunkSize = 1 << 20;
 constexpr size_t kChunkBuffers = 4;
-// Writeback is started per window and waited for kWaitLag windows later.
+// Writeback of cached writes is started every window.
 constexpr uint64_t kWritebackWindow = 8 << 20;
-constexpr uint64_t kWaitLag = 4;
 
-// Starts writeback of each window as soon as it is written and waits for
-// older windows, so the disk works while the body is still arriving and the
-// final fsync has little left. Errors are ignored here: this only schedules
-// work, and the fsync that follows reports any write error.
+// Starts writeback of each window as soon as it is written, so the disk
+// works while the body is still arriving and the final fsync has little
+// left. (Waiting for older windows too, to bound dirty memory, cost more
+// CPU than it saved here.) Errors are ignored: this only schedules work, and
+// the fsync that follows reports any write error.
 class WritebackPacer {
  public:
   explicit WritebackPacer(int fd) : fd_(fd) {}
@@ -38,11 +39,6 @@ class WritebackPacer {
     while (written_ - started_ >= kWritebackWindow) {
       (void)::sync_file_range(fd_, static_cast<off_t>(started_), kWritebackWindow,
                               SYNC_FILE_RANGE_WRITE);
-      if (started_ >= kWaitLag * kWritebackWindow) {
-        (void)::sync_file_range(
-            fd_, static_cast<off_t>(started_ - kWaitLag * kWritebackWindow), kWritebackWindow,
-            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
-      }
       started_ += kWritebackWindow;
     }
   }
@@ -51,6 +47,60 @@ class WritebackPacer {
   int fd_;
   uint64_t written_ = 0;
   uint64_t started_ = 0;  // writeback was started for [0, started_)
+};
+
+// Appends chunks to a new file. From the second chunk on it bypasses the
+// page cache (O_DIRECT) where the file system allows: on this kind of VM
+// copying a large body into the cache and flushing it later costs more than
+// the disk write itself, and the final fsync then has only metadata left.
+// A body of one chunk stays cached, for whoever reads a small object next.
+// Direct writes need aligned memory, sizes and offsets: every chunk but the
+// last is a whole aligned buffer, and the tail is written through the cache.
+class ChunkWriter {
+ public:
+  ChunkWriter(int fd, const fs::path& path) : fd_(fd), path_(path), pacer_(fd) {}
+
+  Status Write(const char* data, size_t size) {
+    bool aligned = size % BackgroundMd5::kBufferAlignment == 0 &&
+                   reinterpret_cast<uintptr_t>(data) % BackgroundMd5::kBufferAlignment == 0;
+    if (chunks_++ == 1 && aligned) SetDirect(true);
+    if (direct_ && !aligned) SetDirect(false);
+    while (size > 0) {
+      ssize_t n = ::write(fd_, data, size);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        // A file system may refuse a direct write it accepted the flag for.
+        if (errno == EINVAL && direct_) {
+          SetDirect(false);
+          continue;
+        }
+        return ErrnoStatus("cannot write", path_, errno);
+      }
+      if (!ever_direct_) pacer_.Wrote(static_cast<uint64_t>(n));
+      data += n;
+      size -= static_cast<size_t>(n);
+      if (size > 0 && direct_) SetDirect(false);  // a short write breaks the alignment
+    }
+    return Status::OK();
+  }
+
+ private:
+  void SetDirect(bool on) {
+    int flags = ::fcntl(fd_, F_GETFL);
+    if (flags < 0) return;
+    flags = on ? flags | O_DIRECT : flags & ~O_DIRECT;
+    if (::fcntl(fd_, F_SETFL, flags) == 0) {
+      direct_ = on;
+      ever_direct_ = ever_direct_ || on;
+    }
+  }
+
+  int fd_;
+  const fs::path& path_;
+  WritebackPacer pacer_;  // only while nothing bypassed the cache
+  int chunks_ = 0;
+  bool direct_ = false;
+  bool ever_direct_ = false;
 };
 
 Status Finish(UniqueFd fd, const fs::path& path) {
@@ -77,13 +127,13 @@ Result<size_t> Fill(ByteSource* body, char* buffer, size_t capacity, bool* at_en
   return filled;
 }
 
-// Copies `source` to the end of `out` through user space.
-Status CopyThroughBuffer(const SourceFile& source, uint64_t from, int out, const fs::path& path,
-                         WritebackPacer* pacer) {
+// Copies `source` (open as `in`) to the end of `out` through user space.
+Status CopyThroughBuffer(const SourceFile& source, int in, uint64_t from, int out,
+                         const fs::path& path, WritebackPacer* pacer) {
   auto buffer = std::make_unique_for_overwrite<char[]>(kChunkSize);
   for (uint64_t offset = from; offset < source.size;) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(kChunkSize, source.size - offset));
-    ssize_t n = ::pread(source.fd, buffer.get(), want, static_cast<off_t>(offset));
+    ssize_t n = ::pread(in, buffer.get(), want, static_cast<off_t>(offset));
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoStatus("cannot read", source.path, errno);
@@ -98,13 +148,13 @@ Status CopyThroughBuffer(const SourceFile& source, uint64_t from, int out, const
 
 // Copies `source` to the end of `out` in the kernel. Sets *copied to how far
 // it got; *unsupported when the file systems cannot do it at all.
-Status CopyInKernel(const SourceFile& source, int out, WritebackPacer* pacer, uint64_t* copied,
-                    bool* unsupported) {
+Status CopyInKernel(const SourceFile& source, int in, int out, WritebackPacer* pacer,
+                    uint64_t* copied, bool* unsupported) {
   loff_t offset = 0;
   while (static_cast<uint64_t>(offset) < source.size) {
     size_t want = static_cast<size_t>(
         std::min<uint64_t>(kWritebackWindow, source.size - static_cast<uint64_t>(offset)));
-    ssize_t n = ::copy_file_range(source.fd, &offset, out, nullptr, want, 0);
+    ssize_t n = ::copy_file_range(in, &offset, out, nullptr, want, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
@@ -128,7 +178,7 @@ Result<WrittenBody> WriteBody(ByteSource* body, std::optional<uint64_t> max_size
   Result<UniqueFd> fd = OpenFile(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
   if (!fd.ok()) return fd.status();
   BackgroundMd5 md5(kChunkSize, kChunkBuffers);
-  WritebackPacer pacer(fd->get());
+  ChunkWriter writer(fd->get(), path);
   WrittenBody written;
   for (bool at_end = false; !at_end;) {
     char* buffer = md5.Acquire();
@@ -140,8 +190,7 @@ Result<WrittenBody> WriteBody(ByteSource* body, std::optional<uint64_t> max_size
     }
     // Hashing and writing the same chunk overlap: both only read it.
     md5.Submit(buffer, *filled);
-    INVTRACK_RETURN_IF_ERROR(WriteAll(fd->get(), buffer, *filled, path));
-    pacer.Wrote(*filled);
+    INVTRACK_RETURN_IF_ERROR(writer.Write(buffer, *filled));
   }
   INVTRACK_RETURN_IF_ERROR(Finish(std::move(*fd), path));
   Result<std::string> hex = md5.FinishHex();
@@ -156,14 +205,18 @@ Status ConcatenateFiles(std::span<const SourceFile> sources, const fs::path& pat
   WritebackPacer pacer(fd->get());
   bool in_kernel = true;
   for (const SourceFile& source : sources) {
+    Result<UniqueFd> in = OpenFile(source.path, O_RDONLY);
+    if (!in.ok()) return in.status();
     uint64_t copied = 0;
     if (in_kernel) {
       bool unsupported = false;
-      INVTRACK_RETURN_IF_ERROR(CopyInKernel(source, fd->get(), &pacer, &copied, &unsupported));
+      INVTRACK_RETURN_IF_ERROR(
+          CopyInKernel(source, in->get(), fd->get(), &pacer, &copied, &unsupported));
       in_kernel = !unsupported;
     }
     if (copied < source.size) {
-      INVTRACK_RETURN_IF_ERROR(CopyThroughBuffer(source, copied, fd->get(), path, &pacer));
+      INVTRACK_RETURN_IF_ERROR(
+          CopyThroughBuffer(source, in->get(), copied, fd->get(), path, &pacer));
     }
   }
   return Finish(std::move(*fd), path);

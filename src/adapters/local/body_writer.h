@@ -1,10 +1,11 @@
 // Writing a bucket's data files durably and fast: a body streamed from a
 // ByteSource (hashed with MD5 on a second thread while this one reads and
 // writes), or the concatenation of existing files (multipart Complete).
-// Both start writeback every few MiB (sync_file_range), so that the final
-// fsync finds little left to do and dirty memory stays bounded, and both
-// end with fsync + close: the file is durable when they return OK. Memory
-// is bounded (a few MiB) whatever the size.
+// A streamed body bypasses the page cache after its first MiB (O_DIRECT,
+// where the file system allows); whatever goes through the cache has its
+// writeback started every few MiB (sync_file_range), so the final fsync
+// finds little left to do. Both end with fsync + close: the file is durable
+// when they return OK. Memory is bounded (a few MiB) whatever the size.
 // Thread-safety: free functions; each call works on its own file.
 #ifndef INVTRACK_ADAPTERS_LOCAL_BODY_WRITER_H_
 #define INVTRACK_ADAPTERS_LOCAL_BODY_WRITER_H_
@@ -32,15 +33,16 @@ Result<WrittenBody> WriteBody(ByteSource* body, std::optional<uint64_t> max_size
                               const std::filesystem::path& path);
 
 struct SourceFile {
-  int fd = -1;  // read from offset 0 with positional calls; not owned
-  uint64_t size = 0;
-  std::filesystem::path path;  // for error messages
+  std::filesystem::path path;
+  uint64_t size = 0;  // how many bytes to take from it
 };
 
 // Writes the sources one after the other into a new file at `path`, with
 // copy_file_range(2) where the file system allows it (no copy through user
-// space), else through a bounded buffer. A source shorter than its `size`
-// is Corruption. The caller removes the file on failure.
+// space), else through a bounded buffer. Each source is opened only while
+// it is copied, so any number of them may be given. A missing source is
+// NotFound, one shorter than its `size` Corruption. The caller removes the
+// file on failure.
 Status ConcatenateFiles(std::span<const SourceFile> sources, const std::filesystem::path& path);
 
 }  // namespace invtrack::dir_bucket_internal

@@ -86,16 +86,12 @@ TEST(BodyWriterTest, ConcatenatesFilesIncludingEmptyOnes) {
   TempDir dir;
   std::vector<std::string> bodies = {Pattern(3 * kMiB + 1, 1), "", Pattern(10, 2),
                                      Pattern(9 * kMiB, 3)};
-  std::vector<UniqueFd> fds;
   std::vector<SourceFile> sources;
   std::string expected;
   for (size_t i = 0; i < bodies.size(); ++i) {
     fs::path path = dir.path() / ("part" + std::to_string(i));
     std::ofstream(path, std::ios::binary) << bodies[i];
-    Result<UniqueFd> fd = OpenFile(path, O_RDONLY);
-    ASSERT_OK(fd);
-    sources.push_back(SourceFile{fd->get(), bodies[i].size(), path});
-    fds.push_back(std::move(*fd));
+    sources.push_back(SourceFile{path, bodies[i].size()});
     expected += bodies[i];
   }
   ASSERT_OK(ConcatenateFiles(sources, dir.path() / "out"));
@@ -106,11 +102,26 @@ TEST(BodyWriterTest, ShortSourceIsCorruption) {
   TempDir dir;
   fs::path path = dir.path() / "part";
   std::ofstream(path, std::ios::binary) << "only ten b";
-  Result<UniqueFd> fd = OpenFile(path, O_RDONLY);
-  ASSERT_OK(fd);
-  SourceFile source{fd->get(), 11, path};
+  SourceFile source{path, 11};
   Status status = ConcatenateFiles({&source, 1}, dir.path() / "out");
   EXPECT_TRUE(status.IsCorruption()) << status.ToString();
+}
+
+TEST(BodyWriterTest, MissingSourceIsNotFound) {
+  TempDir dir;
+  SourceFile source{dir.path() / "gone", 1};
+  Status status = ConcatenateFiles({&source, 1}, dir.path() / "out");
+  EXPECT_TRUE(status.IsNotFound()) << status.ToString();
+}
+
+TEST(BodyWriterTest, ConcatenatesManyMoreSourcesThanOpenFilesAllowed) {
+  TempDir dir;
+  fs::path path = dir.path() / "part";
+  std::ofstream(path, std::ios::binary) << "ab";
+  // The same small file 5000 times: more than a default RLIMIT_NOFILE of 1024.
+  std::vector<SourceFile> sources(5000, SourceFile{path, 2});
+  ASSERT_OK(ConcatenateFiles(sources, dir.path() / "out"));
+  EXPECT_EQ(fs::file_size(dir.path() / "out"), 10000u);
 }
 
 TEST(BackgroundMd5Test, HashesChunksInOrderWithBoundedBuffers) {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "adapters/local/background_remover.h"
 #include "adapters/local/body_writer.h"
 #include "adapters/local/bucket_connection_pool.h"
 #include "adapters/local/data_files.h"
@@ -102,6 +103,7 @@ Result<std::unique_ptr<DirBucket>> DirBucket::OpenDir(const fs::path& root, std:
   std::unique_ptr<DirBucket> bucket(new DirBucket(root, std::move(name)));
   bucket->pool_ = std::make_unique<io::ConnectionPool>(root / "bucket.db");
   bucket->files_ = std::make_unique<const io::DataFiles>(root);
+  bucket->remover_ = std::make_unique<io::BackgroundRemover>();
   {
     Result<io::ConnectionPool::Lease> db = bucket->pool_->Acquire();
     if (!db.ok()) return db.status();
@@ -203,9 +205,11 @@ Result<StoredObject> DirBucket::CommitNewVersion(std::string_view id, StoredObje
   }
   data_guard.Dismiss();
   // Readers that opened the old file keep it alive until they close it.
-  if (*replaced && **replaced != id) files_->RemoveQuietly(**replaced);
+  if (*replaced && **replaced != id) Discard(**replaced);
   return object;
 }
+
+void DirBucket::Discard(std::string_view id) { remover_->RemoveSoon(files_->DataPath(id)); }
 
 Result<StoredObject> DirBucket::Head(std::string_view key) const {
   INVTRACK_RETURN_IF_ERROR(ValidateKey(key));
@@ -235,7 +239,7 @@ Status DirBucket::Delete(std::string_view key) {
     INVTRACK_RETURN_IF_ERROR((*txn)->Commit());
   }
   // The object is gone either way; a file left behind is collected by OpenDir.
-  files_->RemoveQuietly(data_file);
+  Discard(data_file);
   return Status::OK();
 }
 

@@ -36,6 +36,7 @@
 namespace invtrack {
 
 namespace dir_bucket_internal {
+class BackgroundRemover;
 class ConnectionPool;
 class DataFiles;
 }  // namespace dir_bucket_internal
@@ -136,12 +137,15 @@ class DirBucket final : public ObjectReader {
   // In one transaction: Aborted("BucketNotEmpty") unless IsEmpty(), else
   // marks the bucket deleted so that every later commit fails.
   Status MarkDeletedIfEmpty();
+  // Removes the data file `id` once no row names it (big ones in the background).
+  void Discard(std::string_view id);
   Result<bool> IsMarkedDeleted() const;
 
   std::filesystem::path root_;
   std::string name_;
   std::unique_ptr<dir_bucket_internal::ConnectionPool> pool_;
   std::unique_ptr<const dir_bucket_internal::DataFiles> files_;
+  std::unique_ptr<dir_bucket_internal::BackgroundRemover> remover_;
   // Shared flock(2) on <root>/bucket.lock for as long as this object lives:
   // OpenDir() collects garbage only when it can lock exclusively, i.e. when no
   // other instance (in any process) may be half-way through a Put.

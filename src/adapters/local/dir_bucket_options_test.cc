@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "adapters/local/background_remover.h"
 #include "adapters/local/dir_bucket.h"
 #include "adapters/local/dir_bucket_test_util.h"
 #include "adapters/local/multipart_store.h"
@@ -141,6 +142,18 @@ TEST_F(DirBucketOptionsTest, IsEmptyCountsObjectsAndUploads) {
   EXPECT_FALSE(bucket_->IsEmpty().value());
   ASSERT_OK(multipart.Abort(upload->upload_id));
   EXPECT_TRUE(bucket_->IsEmpty().value());
+}
+
+TEST_F(DirBucketOptionsTest, BigReplacedVersionsAreRemovedInTheBackground) {
+  std::string big(dir_bucket_internal::BackgroundRemover::kBackgroundFromBytes, 'x');
+  ASSERT_OK(PutString(*bucket_, "a", big));
+  ASSERT_OK(PutString(*bucket_, "b", big));
+  ASSERT_OK(PutString(*bucket_, "a", "small now"));
+  ASSERT_OK(bucket_->Delete("b"));
+  bucket_.reset();  // waits for the removals it queued
+  EXPECT_EQ(DataFiles(), 1);
+  SetUp();
+  EXPECT_EQ(Get(*bucket_, "a").value(), "small now");
 }
 
 TEST_F(DirBucketOptionsTest, OpenDirCreatesMissingParents) {

@@ -235,7 +235,7 @@ Result<UploadedPart> MultipartStore::PutPart(std::string_view upload_id, int par
     return replaced.status();
   }
   data_guard.Dismiss();
-  if (*replaced && **replaced != *id) files.RemoveQuietly(**replaced);
+  if (*replaced && **replaced != *id) bucket_->Discard(**replaced);
   return std::move(row.part);
 }
 
@@ -311,7 +311,7 @@ Status MultipartStore::Abort(std::string_view upload_id) {
     INVTRACK_RETURN_IF_ERROR((*txn)->Commit());
   }
   // The upload is gone either way; a file left behind is collected by OpenDir.
-  for (const io::PartRow& row : parts) bucket_->files_->RemoveQuietly(row.data_file);
+  for (const io::PartRow& row : parts) bucket_->Discard(row.data_file);
   return Status::OK();
 }
 
@@ -337,7 +337,6 @@ Result<StoredObject> MultipartStore::Complete(std::string_view upload_id,
 
   MultipartUpload upload;
   std::vector<io::PartRow> used;
-  std::vector<io::UniqueFd> fds;  // opened now: an Abort may unlink the files
   {
     Result<Lease> db = bucket_->pool_->Acquire();
     if (!db.ok()) return db.status();
@@ -357,16 +356,7 @@ Result<StoredObject> MultipartStore::Complete(std::string_view upload_id,
   std::vector<io::SourceFile> sources;
   StoredObject object;
   for (const io::PartRow& row : used) {
-    std::filesystem::path path = files.DataPath(row.data_file);
-    Result<io::UniqueFd> fd = io::OpenFile(path, O_RDONLY);
-    if (!fd.ok()) {
-      if (!fd.status().IsNotFound()) return fd.status();
-      // Replaced or aborted since we read the rows: the commit would fail.
-      return Status::Unavailable("a part changed while the upload was being completed",
-                                 "part " + std::to_string(row.part.part_number));
-    }
-    sources.push_back(io::SourceFile{fd->get(), row.part.size, path});
-    fds.push_back(std::move(*fd));
+    sources.push_back(io::SourceFile{files.DataPath(row.data_file), row.part.size});
     object.info.size += row.part.size;
   }
 
@@ -383,10 +373,15 @@ Result<StoredObject> MultipartStore::Complete(std::string_view upload_id,
   if (!id.ok()) return id.status();
   {
     io::RemoveOnExit tmp_guard(files.TmpPath(*id));
-    INVTRACK_RETURN_IF_ERROR(io::ConcatenateFiles(sources, files.TmpPath(*id)));
+    Status copied = io::ConcatenateFiles(sources, files.TmpPath(*id));
+    if (copied.IsNotFound()) {
+      // Replaced or aborted since we read the rows: the commit would fail.
+      return Status::Unavailable("a part changed while the upload was being completed",
+                                 copied.message());
+    }
+    INVTRACK_RETURN_IF_ERROR(copied);
     tmp_guard.Dismiss();  // CommitNewVersion takes it over
   }
-  fds.clear();
 
   std::vector<std::string> part_files;  // every part of the upload, once committed
   DirBucket::CommitHook claim_then_hook = [&](SqliteDb& db, const StoredObject& stored) {
@@ -398,7 +393,7 @@ Result<StoredObject> MultipartStore::Complete(std::string_view upload_id,
   Result<StoredObject> committed =
       bucket_->CommitNewVersion(*id, std::move(object), *metadata_json, claim_then_hook);
   if (!committed.ok()) return committed.status();
-  for (const std::string& part_file : part_files) files.RemoveQuietly(part_file);
+  for (const std::string& part_file : part_files) bucket_->Discard(part_file);
   return committed;
 }
 

@@ -1,6 +1,8 @@
 // MultipartStore under concurrency: parts racing each other, Complete
 // racing Abort and PutPart, and two instances on one root.
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +29,7 @@ TEST_F(MultipartConcurrencyTest, TwoPutPartsOfOneNumberLeaveOneWholePart) {
   const std::string a = Pattern(3 << 20, 1);
   const std::string b = Pattern(2 << 20, 2);
   for (int round = 0; round < 10; ++round) {
+    ASSERT_OK(bucket_->Delete("big.csv"));
     std::string id = NewUpload();
     std::thread first([&] { EXPECT_OK(Part(id, 1, a)); });
     std::thread second([&] { EXPECT_OK(Part(id, 1, b)); });
@@ -60,7 +63,11 @@ TEST_F(MultipartConcurrencyTest, CompleteRacingAbortHasExactlyOneWinner) {
     std::thread completer([&] {
       done = store_->Complete(id, {{1, Md5Hex(big)}, {2, Md5Hex("end")}});
     });
-    std::thread aborter([&] { abort = store_->Abort(id); });
+    // Staggered, so that both sides win some rounds.
+    std::thread aborter([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(round * 20));
+      abort = store_->Abort(id);
+    });
     completer.join();
     aborter.join();
     ASSERT_NE(done.ok(), abort.ok()) << done.status().ToString() << " / " << abort.ToString();
