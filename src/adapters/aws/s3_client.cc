@@ -2,10 +2,11 @@
 
 #include <charconv>
 
+#include <pugixml.hpp>
+
 #include "adapters/aws/md5_digest.h"
 #include "adapters/aws/s3_error.h"
 #include "adapters/aws/s3_uri.h"
-#include "adapters/aws/xml_text.h"
 
 namespace invtrack {
 
@@ -301,25 +302,29 @@ Result<ListObjectsV2Result> S3Client::ListObjectsV2(std::string_view bucket,
   request.query = query;
   Result<AwsResponse> response = Call(request, Describe("ListObjectsV2", bucket));
   if (!response.ok()) return response.status();
-  const std::string& xml = response->body;
-  if (XmlElements(xml, "ListBucketResult").empty()) {
+  pugi::xml_document document;
+  pugi::xml_node root;
+  if (document.load_buffer(response->body.data(), response->body.size())) {
+    root = document.child("ListBucketResult");
+  }
+  if (!root) {
     return Status::Corruption(Describe("ListObjectsV2", bucket) +
                               ": the answer is not a ListBucketResult");
   }
   ListObjectsV2Result result;
-  for (std::string_view contents : XmlElements(xml, "Contents")) {
+  for (pugi::xml_node contents : root.children("Contents")) {
     S3ListedObject object;
-    object.key = XmlElementText(contents, "Key").value_or("");
-    object.size = ParseUint(XmlElementText(contents, "Size").value_or("0"));
-    object.etag = XmlElementText(contents, "ETag").value_or("");
-    object.last_modified = XmlElementText(contents, "LastModified").value_or("");
+    object.key = contents.child_value("Key");
+    object.size = ParseUint(contents.child_value("Size"));
+    object.etag = contents.child_value("ETag");
+    object.last_modified = contents.child_value("LastModified");
     result.objects.push_back(std::move(object));
   }
-  for (std::string_view prefixes : XmlElements(xml, "CommonPrefixes")) {
-    result.common_prefixes.push_back(XmlElementText(prefixes, "Prefix").value_or(""));
+  for (pugi::xml_node prefixes : root.children("CommonPrefixes")) {
+    result.common_prefixes.push_back(prefixes.child_value("Prefix"));
   }
-  result.truncated = XmlElementText(xml, "IsTruncated").value_or("false") == "true";
-  result.next_continuation_token = XmlElementText(xml, "NextContinuationToken").value_or("");
+  result.truncated = std::string_view(root.child_value("IsTruncated")) == "true";
+  result.next_continuation_token = root.child_value("NextContinuationToken");
   return result;
 }
 

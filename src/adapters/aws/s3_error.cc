@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "adapters/aws/xml_text.h"
+#include <pugixml.hpp>
 
 namespace invtrack {
 
@@ -46,11 +46,15 @@ AwsCallError ParseS3Error(const AwsResponse& response) {
   AwsCallError error;
   error.kind = AwsCallError::Kind::kService;
   error.http_status = response.status;
-  std::vector<std::string_view> documents = XmlElements(response.body, "Error");
-  std::string_view document = documents.empty() ? std::string_view() : documents.front();
-  error.code = XmlElementText(document, "Code").value_or("");
-  error.message = XmlElementText(document, "Message").value_or("");
-  error.request_id = XmlElementText(document, "RequestId").value_or("");
+  // A body that is not S3 error XML (a proxy's HTML page, a truncated
+  // answer) leaves the fields empty; the status then names the error.
+  pugi::xml_document document;
+  if (document.load_buffer(response.body.data(), response.body.size())) {
+    pugi::xml_node root = document.child("Error");
+    error.code = root.child_value("Code");
+    error.message = root.child_value("Message");
+    error.request_id = root.child_value("RequestId");
+  }
   if (error.code.empty()) error.code = CodeForStatus(response.status);
   if (error.request_id.empty()) {
     error.request_id = std::string(response.headers.Find("x-amz-request-id").value_or(""));

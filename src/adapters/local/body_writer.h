@@ -2,10 +2,10 @@
 // ByteSource (hashed with MD5 on a second thread while this one reads and
 // writes), or the concatenation of existing files (multipart Complete).
 // A streamed body bypasses the page cache after its first MiB (O_DIRECT,
-// where the file system allows); whatever goes through the cache has its
-// writeback started every few MiB (sync_file_range), so the final fsync
-// finds little left to do. Both end with fsync + close: the file is durable
-// when they return OK. Memory is bounded (a few MiB) whatever the size.
+// where the file system allows, with two writes in flight); whatever goes
+// through the cache has its writeback started every few MiB
+// (sync_file_range), so the final fsync finds little left to do. Both end with fsync + close: the
+// file is durable when they return OK. Memory is bounded (a few MiB) whatever the size.
 // Thread-safety: free functions; each call works on its own file.
 #ifndef INVTRACK_ADAPTERS_LOCAL_BODY_WRITER_H_
 #define INVTRACK_ADAPTERS_LOCAL_BODY_WRITER_H_

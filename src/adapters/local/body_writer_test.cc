@@ -11,7 +11,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
-#include "adapters/local/background_md5.h"
+#include "adapters/local/chunk_pipeline.h"
 #include "adapters/local/dir_bucket_internal.h"
 #include "adapters/local/dir_bucket_test_util.h"
 #include "test_util.h"
@@ -124,40 +124,84 @@ TEST(BodyWriterTest, ConcatenatesManyMoreSourcesThanOpenFilesAllowed) {
   EXPECT_EQ(fs::file_size(dir.path() / "out"), 10000u);
 }
 
-TEST(BackgroundMd5Test, HashesChunksInOrderWithBoundedBuffers) {
+TEST(ChunkPipelineTest, HashesChunksInOrderWithBoundedBuffers) {
   std::string body = Pattern(10 * 4096 + 17);
-  BackgroundMd5 md5(4096, 2);
+  ChunkPipeline pipeline(4096, 2, -1, 1, "unused");
   for (size_t offset = 0; offset < body.size(); offset += 4096) {
-    char* buffer = md5.Acquire();
+    Result<char*> buffer = pipeline.Acquire();
+    ASSERT_OK(buffer);
     size_t n = std::min<size_t>(4096, body.size() - offset);
-    std::memcpy(buffer, body.data() + offset, n);
-    md5.Submit(buffer, n);
+    std::memcpy(*buffer, body.data() + offset, n);
+    pipeline.Submit(*buffer, n, std::nullopt);
   }
-  Result<std::string> hex = md5.FinishHex();
+  Result<std::string> hex = pipeline.Finish();
   ASSERT_OK(hex);
   EXPECT_EQ(*hex, Md5Hex(body));
 }
 
-TEST(BackgroundMd5Test, SingleChunkAndEmptyInput) {
-  BackgroundMd5 one(64, 2);
-  char* buffer = one.Acquire();
-  std::memcpy(buffer, "abc", 3);
-  one.Submit(buffer, 3);
-  EXPECT_EQ(one.FinishHex().value(), Md5Hex("abc"));
-
-  BackgroundMd5 none(64, 2);
-  none.Submit(none.Acquire(), 0);
-  EXPECT_EQ(none.FinishHex().value(), Md5Hex(""));
+TEST(ChunkPipelineTest, WritersStoreChunksAtTheirOffsets) {
+  TempDir dir;
+  fs::path path = dir.path() / "out";
+  Result<UniqueFd> fd = OpenFile(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+  ASSERT_OK(fd);
+  std::string body = Pattern(50 * 4096, 9);
+  {
+    ChunkPipeline pipeline(4096, 3, fd->get(), 2, path);
+    for (size_t offset = 0; offset < body.size(); offset += 4096) {
+      Result<char*> buffer = pipeline.Acquire();
+      ASSERT_OK(buffer);
+      std::memcpy(*buffer, body.data() + offset, 4096);
+      pipeline.Submit(*buffer, 4096, offset);
+    }
+    Result<std::string> hex = pipeline.Finish();
+    ASSERT_OK(hex);
+    EXPECT_EQ(*hex, Md5Hex(body));
+  }
+  EXPECT_EQ(ReadFile(path), body);
 }
 
-TEST(BackgroundMd5Test, AbandoningMidStreamDoesNotHang) {
-  BackgroundMd5 md5(1 << 16, 3);
-  for (int i = 0; i < 5; ++i) {
-    char* buffer = md5.Acquire();
-    std::memset(buffer, i, 1 << 16);
-    md5.Submit(buffer, 1 << 16);
+TEST(ChunkPipelineTest, WriteErrorsReachTheReader) {
+  TempDir dir;
+  Result<UniqueFd> read_only = OpenFile(dir.path(), O_RDONLY | O_DIRECTORY);
+  ASSERT_OK(read_only);
+  ChunkPipeline pipeline(4096, 2, read_only->get(), 1, dir.path());
+  Status error;
+  for (int i = 0; i < 20 && error.ok(); ++i) {
+    Result<char*> buffer = pipeline.Acquire();
+    if (!buffer.ok()) {
+      error = buffer.status();
+      break;
+    }
+    std::memset(*buffer, 'x', 4096);
+    pipeline.Submit(*buffer, 4096, uint64_t(i) * 4096);
   }
-  // Destroyed without FinishHex, as when a body's source fails.
+  if (error.ok()) error = pipeline.Finish().status();
+  EXPECT_TRUE(error.IsIOError()) << error.ToString();
+}
+
+TEST(ChunkPipelineTest, SingleChunkAndEmptyInput) {
+  ChunkPipeline one(64, 2, -1, 1, "unused");
+  char* buffer = one.Acquire().value();
+  std::memcpy(buffer, "abc", 3);
+  one.Submit(buffer, 3, std::nullopt);
+  EXPECT_EQ(one.Finish().value(), Md5Hex("abc"));
+
+  ChunkPipeline none(64, 2, -1, 1, "unused");
+  none.Submit(none.Acquire().value(), 0, std::nullopt);
+  EXPECT_EQ(none.Finish().value(), Md5Hex(""));
+}
+
+TEST(ChunkPipelineTest, AbandoningMidStreamDoesNotHang) {
+  TempDir dir;
+  Result<UniqueFd> fd = OpenFile(dir.path() / "out", O_WRONLY | O_CREAT, 0644);
+  ASSERT_OK(fd);
+  ChunkPipeline pipeline(1 << 16, 3, fd->get(), 2, dir.path() / "out");
+  for (int i = 0; i < 5; ++i) {
+    char* buffer = pipeline.Acquire().value();
+    std::memset(buffer, i, 1 << 16);
+    pipeline.Submit(buffer, 1 << 16, uint64_t(i) << 16);
+  }
+  // Destroyed without Finish, as when a body's source fails.
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "adapters/local/bucket_connection_pool.h"
 #include "adapters/local/data_files.h"
 #include "adapters/local/dir_bucket_internal.h"
+#include "adapters/local/group_commit.h"
 #include "adapters/local/object_rows.h"
 
 namespace invtrack {
@@ -102,6 +103,14 @@ Result<std::unique_ptr<DirBucket>> DirBucket::OpenDir(const fs::path& root, std:
 
   std::unique_ptr<DirBucket> bucket(new DirBucket(root, std::move(name)));
   bucket->pool_ = std::make_unique<io::ConnectionPool>(root / "bucket.db");
+  {
+    Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(root / "bucket.db");
+    if (!db.ok()) return db.status();
+    // As the pool's connections: a commit is durable before a Put unlinks
+    // the version it replaced.
+    INVTRACK_RETURN_IF_ERROR((*db)->Exec("PRAGMA synchronous=FULL"));
+    bucket->commits_ = std::make_unique<GroupCommit>(std::move(db).value());
+  }
   bucket->files_ = std::make_unique<const io::DataFiles>(root);
   bucket->remover_ = std::make_unique<io::BackgroundRemover>();
   {
@@ -192,11 +201,15 @@ Result<StoredObject> DirBucket::CommitNewVersion(std::string_view id, StoredObje
   io::RemoveOnExit data_guard(files_->DataPath(id));
   object.info.last_modified_ms = io::NowMs();
 
-  Result<io::ConnectionPool::Lease> db = pool_->Acquire();
-  if (!db.ok()) return db.status();
-  Result<std::optional<std::string>> replaced =
-      io::CommitObjectRow(**db, id, metadata_json, on_commit, &object);
+  Result<std::optional<std::string>> replaced = Status::Internal("not committed");
+  Status committed = commits_->Run([&](SqliteDb& db) {
+    replaced = io::WriteObjectRow(db, id, metadata_json, on_commit, &object);
+    return replaced.status();
+  });
+  if (replaced.ok() && !committed.ok()) replaced = committed;
   if (!replaced.ok()) {
+    Result<io::ConnectionPool::Lease> db = pool_->Acquire();
+    if (!db.ok()) return replaced.status();
     // COMMIT itself failing leaves the outcome in doubt: keep the data file
     // unless the row is known not to point at it (OpenDir's GC has the rest).
     Result<std::optional<io::ObjectRow>> now = io::LookUpObject(**db, object.key);

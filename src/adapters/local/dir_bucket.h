@@ -35,6 +35,8 @@
 
 namespace invtrack {
 
+class GroupCommit;
+
 namespace dir_bucket_internal {
 class BackgroundRemover;
 class ConnectionPool;
@@ -144,6 +146,8 @@ class DirBucket final : public ObjectReader {
   std::filesystem::path root_;
   std::string name_;
   std::unique_ptr<dir_bucket_internal::ConnectionPool> pool_;
+  // Object rows of concurrent Puts commit together (one fsync per batch).
+  std::unique_ptr<GroupCommit> commits_;
   std::unique_ptr<const dir_bucket_internal::DataFiles> files_;
   std::unique_ptr<dir_bucket_internal::BackgroundRemover> remover_;
   // Shared flock(2) on <root>/bucket.lock for as long as this object lives:

@@ -375,7 +375,11 @@ Result<StoredObject> MultipartStore::Complete(std::string_view upload_id,
     io::RemoveOnExit tmp_guard(files.TmpPath(*id));
     Status copied = io::ConcatenateFiles(sources, files.TmpPath(*id));
     if (copied.IsNotFound()) {
-      // Replaced or aborted since we read the rows: the commit would fail.
+      // Aborted, or a part replaced, since we read the rows: the commit would fail.
+      Result<Lease> db = bucket_->pool_->Acquire();
+      if (!db.ok()) return db.status();
+      Result<std::optional<MultipartUpload>> still = io::LookUpUpload(**db, upload_id);
+      if (still.ok() && !*still) return io::NoSuchUpload(upload_id);
       return Status::Unavailable("a part changed while the upload was being completed",
                                  copied.message());
     }

@@ -174,6 +174,17 @@ Result<std::optional<std::string>> CommitObjectRow(SqliteDb& db, std::string_vie
                                                    StoredObject* object) {
   Result<std::unique_ptr<SqliteTransaction>> txn = SqliteTransaction::Begin(&db);
   if (!txn.ok()) return txn.status();
+  Result<std::optional<std::string>> replaced =
+      WriteObjectRow(db, data_file, metadata_json, on_commit, object);
+  if (!replaced.ok()) return replaced.status();
+  INVTRACK_RETURN_IF_ERROR((*txn)->Commit());
+  return replaced;
+}
+
+Result<std::optional<std::string>> WriteObjectRow(SqliteDb& db, std::string_view data_file,
+                                                  std::string_view metadata_json,
+                                                  const DirBucket::CommitHook& on_commit,
+                                                  StoredObject* object) {
   INVTRACK_RETURN_IF_ERROR(CheckNotDeleted(db));
   Result<std::optional<ObjectRow>> previous = LookUpObject(db, object->key);
   if (!previous.ok()) return previous.status();
@@ -194,7 +205,6 @@ Result<std::optional<std::string>> CommitObjectRow(SqliteDb& db, std::string_vie
   INVTRACK_RETURN_IF_ERROR(upsert->Run());
 
   if (on_commit) INVTRACK_RETURN_IF_ERROR(on_commit(db, *object));
-  INVTRACK_RETURN_IF_ERROR((*txn)->Commit());
   if (!*previous) return std::optional<std::string>();
   return std::optional<std::string>((*previous)->data_file);
 }

@@ -44,10 +44,16 @@ Result<std::string> EncodeMetadata(const std::map<std::string, std::string>& met
 Result<std::map<std::string, std::string>> DecodeMetadata(std::string_view json,
                                                           std::string_view key);
 
-// Inside one transaction: fails if the bucket was deleted, finds the
-// version being replaced, takes the next sequencer, writes `object`'s row
-// and runs the hook. Returns the replaced version's data file, if any.
+// Inside the caller's transaction: fails if the bucket was deleted, finds
+// the version being replaced, takes the next sequencer, writes `object`'s
+// row and runs the hook. Returns the replaced version's data file, if any.
 // `object` gets its sequencer.
+Result<std::optional<std::string>> WriteObjectRow(SqliteDb& db, std::string_view data_file,
+                                                  std::string_view metadata_json,
+                                                  const DirBucket::CommitHook& on_commit,
+                                                  StoredObject* object);
+
+// WriteObjectRow in a transaction of its own.
 Result<std::optional<std::string>> CommitObjectRow(SqliteDb& db, std::string_view data_file,
                                                    std::string_view metadata_json,
                                                    const DirBucket::CommitHook& on_commit,
