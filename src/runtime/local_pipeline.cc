@@ -166,8 +166,7 @@ void LocalPipeline::StopRuntime() {
   }
 }
 
-DirBucket::CommitHook LocalPipeline::ObjectCreatedHook(std::string principal,
-                                                       std::string source_ip,
+DirBucket::CommitHook LocalPipeline::ObjectCreatedHook(std::string principal, std::string source_ip,
                                                        std::string event_name,
                                                        int64_t* invocation_id) {
   return [this, principal = std::move(principal), source_ip = std::move(source_ip),

@@ -45,7 +45,7 @@ def section(lines, title, end_title):
 def start_serve(cli, *args, log_level=None):
     extra = ["--log-level", log_level] if log_level else []
     proc = cli.start(*extra, "serve", *args)
-    proc.wait_for_stdout("Serving.", timeout=START_TIMEOUT_S)
+    proc.wait_for_stdout("S3 endpoint: ", timeout=START_TIMEOUT_S)
     return proc
 
 
@@ -77,7 +77,9 @@ def test_first_start_prints_demo_stock_and_alerts(cli, source_dir):
     assert len(alert_table) == 1 + len(alerts), alert_table
     assert any(line.rstrip().endswith("Berlin is out of stock of Echo Plus") for line in
                alert_table), alert_table
-    assert lines[-1].startswith("Serving."), lines[-1]
+    assert lines[-3].startswith("Serving."), lines[-3:]
+    assert "invtrack keys create --admin --format env" in lines[-2], lines[-2]
+    assert re.fullmatch(r"S3 endpoint: http://127\.0\.0\.1:\d+", lines[-1]), lines[-1]
 
     # What serve showed is what the table holds.
     assert cli.stock_csv() == stock_csv_text(stock)
