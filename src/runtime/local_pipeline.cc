@@ -36,6 +36,27 @@ S3EventRecord ObjectCreatedRecord(const PipelineOptions& options, const StoredOb
   return record;
 }
 
+// Data directories made before buckets had names kept the one bucket in
+// <data>/bucket/; move it to where it lives now, once, with one rename.
+Status MoveLegacyBucket(const std::filesystem::path& dir, const std::string& bucket) {
+  std::filesystem::path legacy = dir / "bucket";
+  std::filesystem::path current = dir / kBucketsDir / bucket;
+  std::error_code error;
+  if (!std::filesystem::exists(legacy / "bucket.db", error) ||
+      std::filesystem::exists(current, error)) {
+    return Status::OK();
+  }
+  std::filesystem::create_directories(current.parent_path(), error);
+  if (!error) std::filesystem::rename(legacy, current, error);
+  if (error) {
+    return Status::IOError("cannot move " + legacy.string() + " to " + current.string(),
+                           error.message());
+  }
+  LogJson(spdlog::level::info, "bucket.moved",
+          {{"from", legacy.string()}, {"to", current.string()}});
+  return Status::OK();
+}
+
 }  // namespace
 
 LocalPipeline::LocalPipeline(PipelineOptions options)
@@ -65,6 +86,7 @@ Status LocalPipeline::Init() {
   }
   const std::filesystem::path& dir = options_.data_dir;
 
+  INVTRACK_RETURN_IF_ERROR(MoveLegacyBucket(dir, options_.bucket));
   Result<std::unique_ptr<DirBucket>> bucket =
       DirBucket::OpenDir(dir / kBucketsDir / options_.bucket, options_.bucket);
   if (!bucket.ok()) return bucket.status();

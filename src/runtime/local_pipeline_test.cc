@@ -245,3 +245,30 @@ TEST_F(LocalPipelineTest, WaitForUnknownInvocationIsNotFound) {
 
 }  // namespace
 }  // namespace invtrack
+
+namespace invtrack {
+namespace {
+
+TEST(LocalPipelineLayoutTest, MovesABucketOfTheOldLayoutIntoBuckets) {
+  testing::TempDir dir;
+  PipelineOptions options;
+  options.data_dir = dir.path() / "data";
+  {
+    // A data directory as the first version made it: the bucket in bucket/.
+    Result<std::unique_ptr<DirBucket>> old =
+        DirBucket::OpenDir(options.data_dir / "bucket", options.bucket);
+    ASSERT_OK(old);
+    StringByteSource body("store,item,count\nBerlin,Pan,1\n");
+    ASSERT_OK((*old)->Put("kept.csv", &body, PutOptions{}));
+  }
+  Result<std::unique_ptr<LocalPipeline>> pipeline = LocalPipeline::Open(options);
+  ASSERT_OK(pipeline);
+  Result<StoredObject> kept = (*pipeline)->bucket().Head("kept.csv");
+  ASSERT_OK(kept);
+  EXPECT_EQ(kept->info.size, 30u);
+  EXPECT_FALSE(std::filesystem::exists(options.data_dir / "bucket"));
+  EXPECT_TRUE(std::filesystem::exists(options.data_dir / "buckets" / "inventory" / "bucket.db"));
+}
+
+}  // namespace
+}  // namespace invtrack
