@@ -13,19 +13,21 @@ int HexValue(char c) {
   return -1;
 }
 
-bool IsUnreservedOrSlash(unsigned char c) {
+bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~' || c == '/';
+         c == '.' || c == '_' || c == '~';
 }
+
+constexpr char kHexDigits[] = "0123456789ABCDEF";
 
 }  // namespace
 
-Result<std::string> FormUrlDecode(std::string_view encoded) {
+Result<std::string> PercentDecode(std::string_view encoded, bool plus_is_space) {
   std::string out;
   out.reserve(encoded.size());
   for (size_t i = 0; i < encoded.size(); ++i) {
     const char c = encoded[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out.push_back(' ');
     } else if (c == '%') {
       // Python's unquote_plus would keep a bad escape verbatim; we refuse it,
@@ -46,20 +48,35 @@ Result<std::string> FormUrlDecode(std::string_view encoded) {
   return out;
 }
 
+std::string PercentEncode(std::string_view bytes, bool keep_slash) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (IsUnreserved(c) || (keep_slash && c == '/')) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHexDigits[c >> 4]);
+      out.push_back(kHexDigits[c & 0x0F]);
+    }
+  }
+  return out;
+}
+
 std::string FormUrlEncodeKey(std::string_view key) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(key.size() * 3);
   for (const char ch : key) {
     const auto c = static_cast<unsigned char>(ch);
-    if (IsUnreservedOrSlash(c)) {
+    if (IsUnreserved(c) || c == '/') {
       out.push_back(ch);
     } else if (c == ' ') {
       out.push_back('+');
     } else {
       out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0x0F]);
+      out.push_back(kHexDigits[c >> 4]);
+      out.push_back(kHexDigits[c & 0x0F]);
     }
   }
   return out;

@@ -103,3 +103,27 @@ TEST(UrlCodecTest, RoundTripsRandomBytes) {
 
 }  // namespace
 }  // namespace invtrack
+
+namespace invtrack {
+namespace {
+
+TEST(PercentDecodeTest, DecodesEscapesAndOptionallyPlus) {
+  EXPECT_EQ(*PercentDecode("a%20b%2Fc", false), "a b/c");
+  EXPECT_EQ(*PercentDecode("a+b", false), "a+b");
+  EXPECT_EQ(*PercentDecode("a+b", true), "a b");
+  EXPECT_EQ(*PercentDecode("%e2%82%AC", false), "\xE2\x82\xAC");
+  for (std::string_view bad : {"%", "%4", "%zz", "abc%2"}) {
+    EXPECT_TRUE(PercentDecode(bad, false).status().IsInvalidArgument()) << bad;
+  }
+}
+
+TEST(PercentEncodeTest, KeepsUnreservedAndOptionallySlash) {
+  EXPECT_EQ(PercentEncode("a b/c~d", true), "a%20b/c~d");
+  EXPECT_EQ(PercentEncode("a b/c", false), "a%20b%2Fc");
+  EXPECT_EQ(PercentEncode("\xE2\x82\xAC+", true), "%E2%82%AC%2B");
+  EXPECT_EQ(*PercentDecode(PercentEncode(std::string("x\0y", 3), false), false),
+            std::string("x\0y", 3));
+}
+
+}  // namespace
+}  // namespace invtrack

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/time_format.h"
+#include "core/url_codec.h"
 #include "s3/handler_support.h"
 #include "s3/s3_handlers.h"
 #include "s3/text_codec.h"

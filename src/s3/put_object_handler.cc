@@ -2,11 +2,11 @@
 // nothing; in the pipeline's bucket a `.csv` key also queues its
 // ObjectCreated event in the same commit.
 #include "core/time_format.h"
+#include "core/url_codec.h"
 #include "s3/access_policy.h"
 #include "s3/handler_support.h"
 #include "s3/request_body.h"
 #include "s3/s3_handlers.h"
-#include "s3/text_codec.h"
 #include "s3/xml_writer.h"
 
 namespace invtrack {
@@ -37,8 +37,8 @@ struct CopySource {
 
 std::optional<CopySource> ParseCopySource(std::string_view header) {
   size_t query = header.find('?');
-  std::optional<std::string> decoded = PercentDecode(header.substr(0, query), false);
-  if (!decoded) return std::nullopt;
+  Result<std::string> decoded = PercentDecode(header.substr(0, query), false);
+  if (!decoded.ok()) return std::nullopt;
   std::string_view path = *decoded;
   if (path.starts_with('/')) path.remove_prefix(1);
   size_t slash = path.find('/');

@@ -1,6 +1,6 @@
 #include "s3/query_params.h"
 
-#include "s3/text_codec.h"
+#include "core/url_codec.h"
 
 namespace invtrack {
 
@@ -12,11 +12,11 @@ std::optional<QueryParams> QueryParams::Parse(std::string_view raw_query) {
     raw_query = end == std::string_view::npos ? std::string_view() : raw_query.substr(end + 1);
     if (pair.empty()) continue;
     size_t equals = pair.find('=');
-    std::optional<std::string> name = PercentDecode(pair.substr(0, equals), true);
-    std::optional<std::string> value = equals == std::string_view::npos
-                                           ? std::string()
-                                           : PercentDecode(pair.substr(equals + 1), true);
-    if (!name || !value) return std::nullopt;
+    Result<std::string> name = PercentDecode(pair.substr(0, equals), true);
+    Result<std::string> value = equals == std::string_view::npos
+                                    ? std::string()
+                                    : PercentDecode(pair.substr(equals + 1), true);
+    if (!name.ok() || !value.ok()) return std::nullopt;
     params.values_.emplace(std::move(*name), std::move(*value));
   }
   return params;

@@ -7,6 +7,7 @@
 
 #include <openssl/rand.h>
 
+#include "core/url_codec.h"
 #include "runtime/json_log.h"
 #include "s3/access_policy.h"
 #include "s3/s3_call.h"
@@ -185,11 +186,12 @@ std::optional<S3Error> ParseTarget(std::string_view path, S3Call* call) {
   if (path.empty() || path[0] != '/') return S3Error::InvalidRequest("the path must start with /");
   path.remove_prefix(1);
   size_t slash = path.find('/');
-  std::optional<std::string> bucket = PercentDecode(path.substr(0, slash), false);
-  std::optional<std::string> key = slash == std::string_view::npos
-                                       ? std::string()
-                                       : PercentDecode(path.substr(slash + 1), false);
-  if (!bucket || !key) return S3Error::InvalidArgument("malformed percent-escape in the path");
+  Result<std::string> bucket = PercentDecode(path.substr(0, slash), false);
+  Result<std::string> key = slash == std::string_view::npos
+                                ? std::string()
+                                : PercentDecode(path.substr(slash + 1), false);
+  if (!bucket.ok() || !key.ok())
+    return S3Error::InvalidArgument("malformed percent-escape in the path");
   call->bucket = std::move(*bucket);
   call->key = std::move(*key);
   return std::nullopt;

@@ -1,6 +1,6 @@
-// The encodings the S3 protocol is made of: percent-encoding of keys in
-// paths, queries and `encoding-type=url` listings, base64 (Content-MD5,
-// checksums) and hex (ETags, x-amz-content-sha256).
+// The binary-to-text encodings of the S3 protocol: base64 (Content-MD5,
+// checksums) and hex (ETags, x-amz-content-sha256). Percent-encoding is in
+// core/url_codec.h.
 // Thread-safety: pure functions.
 #ifndef INVTRACK_S3_TEXT_CODEC_H_
 #define INVTRACK_S3_TEXT_CODEC_H_
@@ -10,13 +10,6 @@
 #include <string_view>
 
 namespace invtrack {
-
-// Decodes %XX escapes; with `plus_is_space` also '+' (query strings).
-// nullopt for a malformed escape.
-std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
-// Escapes every byte except unreserved characters (A-Z a-z 0-9 - . _ ~)
-// and, when `keep_slash`, '/'.
-std::string PercentEncode(std::string_view bytes, bool keep_slash);
 
 std::string Base64Encode(std::string_view bytes);
 // nullopt unless `text` is canonical, padded base64.
