@@ -11,16 +11,12 @@
 
 namespace invtrack {
 
-namespace {
-
-std::string Lower(std::string_view text) {
+std::string AsciiLower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
-
-}  // namespace
 
 std::variant<DirBucket*, S3Error> FindBucket(const S3Call& call) {
   Result<DirBucket*> bucket = call.services.buckets->Find(call.bucket);
@@ -61,11 +57,23 @@ S3Error StorageError(const Status& status) {
   return S3Error::Internal(status.ToString());
 }
 
-bool FeedsPipeline(const S3Call& call, std::string_view bucket, std::string_view key) {
-  if (bucket != call.services.pipeline->options().bucket) return false;
+PipelineNotice::PipelineNotice(const S3Call& call, std::string event_name)
+    : pipeline_(call.services.pipeline) {
   const std::string& suffix = call.options.notify_suffix;
-  if (key.size() < suffix.size()) return false;
-  return Lower(key.substr(key.size() - suffix.size())) == Lower(suffix);
+  std::string_view key = call.key;
+  bool feeds = call.bucket == pipeline_->options().bucket && key.size() >= suffix.size() &&
+               AsciiLower(key.substr(key.size() - suffix.size())) == AsciiLower(suffix);
+  if (feeds) {
+    hook_ = pipeline_->ObjectCreatedHook(call.caller.access_key_id,
+                                         std::string(call.http.remote_address()),
+                                         std::move(event_name), &invocation_id_);
+  }
+}
+
+void PipelineNotice::Finish(HttpResponse* response) const {
+  if (!hook_) return;
+  pipeline_->NotifyUploaded();
+  response->SetHeader("x-invtrack-invocation-id", std::to_string(invocation_id_));
 }
 
 std::string QuotedEtag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
@@ -83,7 +91,7 @@ PutOptions PutOptionsFromHeaders(const HttpRequest& http) {
     options.content_type = std::string(*type);
   }
   for (const auto& [name, value] : http.headers()) {
-    std::string lower = Lower(name);
+    std::string lower = AsciiLower(name);
     if (lower.starts_with("x-amz-meta-")) options.user_metadata[lower.substr(11)] = value;
   }
   return options;

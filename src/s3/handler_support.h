@@ -23,12 +23,33 @@ std::variant<MultipartStore*, S3Error> FindMultipart(const S3Call& call);
 // database -> 503 SlowDown, anything else -> 500 InternalError.
 S3Error StorageError(const Status& status);
 
-// Whether a new version of `key` in `bucket` raises an ObjectCreated event
-// (the pipeline's bucket, a key with the notification suffix).
-bool FeedsPipeline(const S3Call& call, std::string_view bucket, std::string_view key);
+// The ObjectCreated event of a new version of call.key, when that key feeds
+// the pipeline (the pipeline's bucket, a key with the notification suffix):
+// hook() queues it in the version's commit; Finish() wakes the runtime and
+// names the queued event in the response (x-invtrack-invocation-id).
+class PipelineNotice {
+ public:
+  PipelineNotice(const S3Call& call, std::string event_name);
+  // The hook writes into this object: it stays where it was made.
+  PipelineNotice(const PipelineNotice&) = delete;
+  PipelineNotice& operator=(const PipelineNotice&) = delete;
+
+  // Empty when the key feeds no pipeline.
+  const DirBucket::CommitHook& hook() const { return hook_; }
+  // Call once the commit succeeded.
+  void Finish(HttpResponse* response) const;
+
+ private:
+  LocalPipeline* pipeline_;
+  int64_t invocation_id_ = 0;  // set by the hook
+  DirBucket::CommitHook hook_;
+};
 
 std::string QuotedEtag(std::string_view etag);  // "\"<etag>\""
 std::string UnquotedEtag(std::string_view etag);
+
+// `text` with ASCII letters lower-cased (header names, checksum names).
+std::string AsciiLower(std::string_view text);
 
 // Content-Type and x-amz-meta-* of a request (names lower-cased, prefix
 // stripped), for PutObject, CopyObject (REPLACE) and CreateMultipartUpload.

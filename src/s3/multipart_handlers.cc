@@ -131,19 +131,10 @@ HttpResponse CompleteMultipartUpload(S3Call& call) {
     return call.Fail(S3Error::InvalidRequest("You must specify at least one part"));
   }
 
-  int64_t invocation_id = 0;
-  DirBucket::CommitHook hook;
-  LocalPipeline& pipeline = *call.services.pipeline;
-  bool feeds = FeedsPipeline(call, call.bucket, call.key);
-  if (feeds) {
-    hook = pipeline.ObjectCreatedHook(call.caller.access_key_id,
-                                      std::string(call.http.remote_address()),
-                                      "ObjectCreated:CompleteMultipartUpload", &invocation_id);
-  }
+  PipelineNotice notice(call, "ObjectCreated:CompleteMultipartUpload");
   Result<StoredObject> stored = std::get<MultipartStore*>(store)->Complete(
-      upload_id, parts, hook, call.options.min_part_bytes);
+      upload_id, parts, notice.hook(), call.options.min_part_bytes);
   if (!stored.ok()) return call.Fail(MultipartStorageError(stored.status()));
-  if (feeds) pipeline.NotifyUploaded();
 
   XmlWriter xml;
   xml.Open("CompleteMultipartUploadResult", true);
@@ -153,9 +144,7 @@ HttpResponse CompleteMultipartUpload(S3Call& call) {
   xml.Element("ETag", QuotedEtag(stored->info.etag));
   xml.Close("CompleteMultipartUploadResult");
   HttpResponse response = call.Xml(xml.Finish());
-  if (invocation_id != 0) {
-    response.SetHeader("x-invtrack-invocation-id", std::to_string(invocation_id));
-  }
+  notice.Finish(&response);
   return response;
 }
 

@@ -13,23 +13,6 @@ namespace invtrack {
 
 namespace {
 
-constexpr char kInvocationHeader[] = "x-invtrack-invocation-id";
-
-// Puts `body` as the new version of call.key in `bucket`, through the
-// pipeline when the key feeds it. *invocation_id gets the queued event's id.
-Result<StoredObject> Store(S3Call& call, DirBucket* bucket, ByteSource* body,
-                           const PutOptions& options, std::string_view event_name,
-                           int64_t* invocation_id) {
-  if (!FeedsPipeline(call, call.bucket, call.key)) return bucket->Put(call.key, body, options);
-  LocalPipeline& pipeline = *call.services.pipeline;
-  Result<StoredObject> stored = bucket->Put(
-      call.key, body, options,
-      pipeline.ObjectCreatedHook(call.caller.access_key_id, std::string(call.http.remote_address()),
-                                 std::string(event_name), invocation_id));
-  if (stored.ok()) pipeline.NotifyUploaded();
-  return stored;
-}
-
 struct CopySource {
   std::string bucket;
   std::string key;
@@ -60,9 +43,9 @@ HttpResponse PutObject(S3Call& call) {
   PutOptions options = PutOptionsFromHeaders(call.http);
   options.max_size = call.options.max_object_bytes;
   options.expected_md5_hex = body.content_md5_hex();
-  int64_t invocation_id = 0;
-  Result<StoredObject> stored = Store(call, std::get<DirBucket*>(bucket), body.source(), options,
-                                      "ObjectCreated:Put", &invocation_id);
+  PipelineNotice notice(call, "ObjectCreated:Put");
+  Result<StoredObject> stored =
+      std::get<DirBucket*>(bucket)->Put(call.key, body.source(), options, notice.hook());
   if (!stored.ok()) return call.Fail(body.ErrorFor(stored.status()));
 
   HttpResponse response = call.Ok();
@@ -70,7 +53,7 @@ HttpResponse PutObject(S3Call& call) {
   if (body.checksum_header()) {
     response.SetHeader(body.checksum_header()->first, body.checksum_header()->second);
   }
-  if (invocation_id != 0) response.SetHeader(kInvocationHeader, std::to_string(invocation_id));
+  notice.Finish(&response);
   return response;
 }
 
@@ -110,9 +93,9 @@ HttpResponse CopyObject(S3Call& call) {
     options.user_metadata = head->user_metadata;
   }
   options.max_size = call.options.max_object_bytes;
-  int64_t invocation_id = 0;
-  Result<StoredObject> stored = Store(call, std::get<DirBucket*>(target), reader->get(), options,
-                                      "ObjectCreated:Copy", &invocation_id);
+  PipelineNotice notice(call, "ObjectCreated:Copy");
+  Result<StoredObject> stored =
+      std::get<DirBucket*>(target)->Put(call.key, reader->get(), options, notice.hook());
   if (!stored.ok()) return call.Fail(StorageError(stored.status()));
 
   XmlWriter xml;
@@ -121,7 +104,7 @@ HttpResponse CopyObject(S3Call& call) {
   xml.Element("ETag", QuotedEtag(stored->info.etag));
   xml.Close("CopyObjectResult");
   HttpResponse response = call.Xml(xml.Finish());
-  if (invocation_id != 0) response.SetHeader(kInvocationHeader, std::to_string(invocation_id));
+  notice.Finish(&response);
   return response;
 }
 

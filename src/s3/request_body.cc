@@ -23,13 +23,6 @@ bool IsHexSha256(std::string_view text) {
          });
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 }  // namespace
 
 class RequestBody::WireSource final : public ByteSource {
@@ -87,7 +80,7 @@ std::variant<std::unique_ptr<RequestBody>, S3Error> RequestBody::Open(S3Call& ca
     }
     options.decoded_length = length;
     if (options.has_trailer) {
-      options.trailer_header = Lower(http.Header("x-amz-trailer").value_or(""));
+      options.trailer_header = AsciiLower(http.Header("x-amz-trailer").value_or(""));
     }
     if (options.signed_chunks) {
       const ParsedAuthorization& auth = call.auth;
@@ -110,7 +103,7 @@ std::variant<std::unique_ptr<RequestBody>, S3Error> RequestBody::Open(S3Call& ca
 
   // A flexible checksum sent as a header (trailing ones are the decoder's).
   for (const auto& [name, value] : http.headers()) {
-    std::string lower = Lower(name);
+    std::string lower = AsciiLower(name);
     if (!lower.starts_with(kChecksumHeaderPrefix)) continue;
     if (lower == "x-amz-checksum-type" || lower == "x-amz-checksum-algorithm") continue;
     std::unique_ptr<Checksum> checksum =

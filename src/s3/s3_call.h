@@ -32,7 +32,7 @@ struct S3Call {
   HttpResponse Fail(const S3Error& error) const {
     return ErrorResponse(error, http.path(), request_id, is_head());
   }
-  // A 200 response with the request id header.
+  // An empty 200 response (Serve adds the request id to every response).
   HttpResponse Ok() const;
   HttpResponse Xml(std::string body) const;  // 200, Content-Type application/xml
 };
