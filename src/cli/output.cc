@@ -80,7 +80,7 @@ Result<OutputFormat> ParseOutputFormat(const std::string& name, bool csv_allowed
 
 Status PrintStock(LocalPipeline& pipeline, const StockFilter& filter, OutputFormat format,
                   std::ostream& out) {
-  const StockPolicy& policy = pipeline.policy();
+  const StockPolicy policy = pipeline.CurrentPolicy();
   TextTable table({"STORE", "ITEM", "COUNT", "LEVEL"});
   std::string line;
   if (format == OutputFormat::kCsv) out << "store,item,count\n";

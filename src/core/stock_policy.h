@@ -35,6 +35,7 @@ class StockPolicy {
   explicit StockPolicy(int64_t default_low_threshold = kDefaultLowThreshold)
       : default_threshold_(default_low_threshold) {}
 
+  void SetDefaultThreshold(int64_t threshold) { default_threshold_ = threshold; }
   void SetStoreThreshold(const std::string& store, int64_t threshold) {
     store_thresholds_[store] = threshold;
   }

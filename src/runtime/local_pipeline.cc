@@ -19,6 +19,7 @@ constexpr char kBucketsDir[] = "buckets";  // <data>/buckets/<bucket name>/
 constexpr char kInventoryDb[] = "inventory.db";
 constexpr char kTopicDb[] = "topic.db";
 constexpr char kRuntimeDb[] = "runtime.db";
+constexpr char kThresholdsDb[] = "thresholds.db";
 constexpr char kRuntimeLock[] = "runtime.lock";
 
 S3EventRecord ObjectCreatedRecord(const PipelineOptions& options, const StoredObject& object,
@@ -59,15 +60,23 @@ Status MoveLegacyBucket(const std::filesystem::path& dir, const std::string& buc
 
 }  // namespace
 
-LocalPipeline::LocalPipeline(PipelineOptions options)
-    : options_(std::move(options)), policy_(options_.low_threshold) {
-  for (const auto& [store, threshold] : options_.store_thresholds) {
-    policy_.SetStoreThreshold(store, threshold);
+namespace {
+
+StockPolicy ConfiguredPolicy(const PipelineOptions& options) {
+  StockPolicy policy(options.low_threshold);
+  for (const auto& [store, threshold] : options.store_thresholds) {
+    policy.SetStoreThreshold(store, threshold);
   }
-  for (const auto& [key, threshold] : options_.item_thresholds) {
-    policy_.SetItemThreshold(key.first, key.second, threshold);
+  for (const auto& [key, threshold] : options.item_thresholds) {
+    policy.SetItemThreshold(key.first, key.second, threshold);
   }
+  return policy;
 }
+
+}  // namespace
+
+LocalPipeline::LocalPipeline(PipelineOptions options)
+    : options_(std::move(options)), policy_(ConfiguredPolicy(options_)) {}
 
 LocalPipeline::~LocalPipeline() { StopRuntime(); }
 
@@ -105,6 +114,9 @@ Status LocalPipeline::Init() {
   Result<std::unique_ptr<CheckpointStore>> checkpoints = CheckpointStore::Open(dir / kRuntimeDb);
   if (!checkpoints.ok()) return checkpoints.status();
   checkpoints_ = std::move(checkpoints).value();
+  Result<std::unique_ptr<ThresholdStore>> thresholds = ThresholdStore::Open(dir / kThresholdsDb);
+  if (!thresholds.ok()) return thresholds.status();
+  thresholds_ = std::move(thresholds).value();
 
   load_function_ = std::make_unique<LoadInventory>(bucket_.get(), table_.get());
   check_function_ = std::make_unique<CheckStock>(topic_.get(), &policy_, &clock_,
@@ -137,7 +149,30 @@ Result<std::string> LocalPipeline::HandleUploadEvent(std::string_view payload) {
 }
 
 Result<BatchResponse> LocalPipeline::HandleStreamBatch(std::span<const StreamRecord> records) {
+  std::lock_guard<std::mutex> lock(policy_mutex_);
+  RefreshPolicyLocked();
   return check_function_->Handle(records);
+}
+
+void LocalPipeline::RefreshPolicyLocked() {
+  Result<bool> changed = thresholds_->Changed();
+  if (changed.ok() && !*changed) return;
+  StockPolicy policy = ConfiguredPolicy(options_);
+  Status applied = changed.ok() ? thresholds_->ApplyTo(&policy) : changed.status();
+  if (!applied.ok()) {
+    // Keep checking with the thresholds known so far rather than stall the
+    // stream; the next batch tries again.
+    LogJson(spdlog::level::warn, "thresholds.unreadable", {{"error", applied.ToString()}});
+    thresholds_->MarkStale();
+    return;
+  }
+  policy_ = std::move(policy);
+}
+
+StockPolicy LocalPipeline::CurrentPolicy() {
+  std::lock_guard<std::mutex> lock(policy_mutex_);
+  RefreshPolicyLocked();
+  return policy_;
 }
 
 Result<bool> LocalPipeline::StartRuntime() {

@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +30,7 @@
 #include "adapters/local/sqlite_change_stream.h"
 #include "adapters/local/sqlite_inventory_table.h"
 #include "adapters/local/sqlite_invocation_queue.h"
+#include "adapters/local/threshold_store.h"
 #include "core/stock_policy.h"
 #include "functions/check_stock.h"
 #include "functions/load_inventory.h"
@@ -100,7 +102,10 @@ class LocalPipeline {
   SqliteInventoryTable& table() { return *table_; }
   OutboxTopic& topic() { return *topic_; }
   CheckpointStore& checkpoints() { return *checkpoints_; }
-  const StockPolicy& policy() const { return policy_; }
+  ThresholdStore& thresholds() { return *thresholds_; }
+  // The stock policy in force: the configuration's thresholds with the
+  // stored ones (`invtrack thresholds set`) on top.
+  StockPolicy CurrentPolicy();
   const PipelineOptions& options() const { return options_; }
 
  private:
@@ -108,10 +113,14 @@ class LocalPipeline {
   Status Init();
   Result<std::string> HandleUploadEvent(std::string_view payload);
   Result<BatchResponse> HandleStreamBatch(std::span<const StreamRecord> records);
+  // Rebuilds policy_ when the stored thresholds changed. Needs policy_mutex_.
+  void RefreshPolicyLocked();
 
   PipelineOptions options_;
   SystemClock clock_;
-  StockPolicy policy_;
+  std::mutex policy_mutex_;
+  StockPolicy policy_;  // guarded by policy_mutex_
+  std::unique_ptr<ThresholdStore> thresholds_;
   std::unique_ptr<DirBucket> bucket_;
   std::unique_ptr<SqliteInvocationQueue> queue_;
   std::unique_ptr<SqliteInventoryTable> table_;

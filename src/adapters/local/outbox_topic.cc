@@ -1,5 +1,7 @@
 #include "adapters/local/outbox_topic.h"
 
+#include <algorithm>
+
 namespace invtrack {
 
 namespace {
@@ -19,6 +21,27 @@ CREATE TABLE IF NOT EXISTS alerts(
   source_sequence TEXT NOT NULL
 );
 )sql";
+
+constexpr char kAlertColumns[] =
+    "SELECT position, id, kind, store, item, count, threshold, subject, message, time_ms, "
+    "source_sequence FROM alerts";
+
+StoredAlert ReadAlert(const SqliteStatement& select) {
+  StoredAlert stored;
+  stored.position = select.ColumnInt(0);
+  Alert& a = stored.alert;
+  a.id = select.ColumnString(1);
+  a.kind = ParseAlertKind(select.ColumnText(2)).value_or(AlertKind::kOut);
+  a.store = select.ColumnString(3);
+  a.item = select.ColumnString(4);
+  a.count = select.ColumnInt(5);
+  a.threshold = select.ColumnInt(6);
+  a.subject = select.ColumnString(7);
+  a.message = select.ColumnString(8);
+  a.time_ms = select.ColumnInt(9);
+  a.source_sequence = select.ColumnString(10);
+  return stored;
+}
 
 }  // namespace
 
@@ -62,6 +85,7 @@ Status OutboxTopic::Publish(std::span<const Alert> alerts, size_t* published) {
   INVTRACK_RETURN_IF_ERROR((*transaction)->Commit());
   checkpointer_->Notify();
   *published = alerts.size();
+  if (listener_ && !alerts.empty()) listener_();
   return Status::OK();
 }
 
@@ -69,8 +93,7 @@ Result<std::vector<StoredAlert>> OutboxTopic::List(int64_t after_position, size_
   Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path_, SqliteOptions{.read_only = true});
   if (!db.ok()) return db.status();
   Result<SqliteStatement> select = (*db)->Prepare(
-      "SELECT position, id, kind, store, item, count, threshold, subject, message, time_ms, "
-      "source_sequence FROM alerts WHERE position > ?1 ORDER BY position LIMIT ?2");
+      std::string(kAlertColumns) + " WHERE position > ?1 ORDER BY position LIMIT ?2");
   if (!select.ok()) return select.status();
   select->Bind(1, after_position).Bind(2, static_cast<int64_t>(limit));
   std::vector<StoredAlert> out;
@@ -78,19 +101,26 @@ Result<std::vector<StoredAlert>> OutboxTopic::List(int64_t after_position, size_
     Result<bool> row = select->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    StoredAlert& stored = out.emplace_back();
-    stored.position = select->ColumnInt(0);
-    Alert& a = stored.alert;
-    a.id = select->ColumnString(1);
-    a.kind = ParseAlertKind(select->ColumnText(2)).value_or(AlertKind::kOut);
-    a.store = select->ColumnString(3);
-    a.item = select->ColumnString(4);
-    a.count = select->ColumnInt(5);
-    a.threshold = select->ColumnInt(6);
-    a.subject = select->ColumnString(7);
-    a.message = select->ColumnString(8);
-    a.time_ms = select->ColumnInt(9);
-    a.source_sequence = select->ColumnString(10);
+    out.push_back(ReadAlert(*select));
+  }
+  return out;
+}
+
+Result<std::vector<StoredAlert>> OutboxTopic::Get(std::span<const int64_t> positions) const {
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path_, SqliteOptions{.read_only = true});
+  if (!db.ok()) return db.status();
+  Result<SqliteStatement> select =
+      (*db)->Prepare(std::string(kAlertColumns) + " WHERE position = ?1");
+  if (!select.ok()) return select.status();
+  std::vector<int64_t> sorted(positions.begin(), positions.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<StoredAlert> out;
+  for (int64_t position : sorted) {
+    select->Bind(1, position);
+    Result<bool> row = select->Step();
+    if (!row.ok()) return row.status();
+    if (*row) out.push_back(ReadAlert(*select));
+    select->Reset();
   }
   return out;
 }

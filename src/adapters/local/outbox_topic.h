@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,11 @@ class OutboxTopic final : public Topic {
 
   // Alerts after `after_position`, oldest first, at most `limit`.
   Result<std::vector<StoredAlert>> List(int64_t after_position, size_t limit) const;
+  // The alerts at `positions` (those that exist), in position order.
+  Result<std::vector<StoredAlert>> Get(std::span<const int64_t> positions) const;
+  // Called after each successful Publish (e.g. to wake the deliveries);
+  // must be quick. Set before publishing starts.
+  void SetPublishListener(std::function<void()> listener) { listener_ = std::move(listener); }
   Result<int64_t> Count() const;
 
  private:
@@ -43,6 +49,7 @@ class OutboxTopic final : public Topic {
   std::unique_ptr<SqliteDb> db_;  // guarded by publish_mutex_
   SqliteStatement insert_;        // guarded by publish_mutex_
   std::unique_ptr<WalCheckpointer> checkpointer_;
+  std::function<void()> listener_;
 };
 
 }  // namespace invtrack

@@ -104,6 +104,21 @@ std::vector<std::string> ProblemsFromJson(std::string_view text) {
   return problems;
 }
 
+// Tables made before uploads recorded their change range gain the column.
+Status AddChangeRangeColumn(SqliteDb& db) {
+  Result<SqliteStatement> probe =
+      db.Prepare("SELECT 1 FROM pragma_table_info('uploads') WHERE name = 'first_change_seq'");
+  if (!probe.ok()) return probe.status();
+  Result<bool> present = probe->Step();
+  if (!present.ok()) return present.status();
+  if (!*present) {
+    INVTRACK_RETURN_IF_ERROR(db.Exec("ALTER TABLE uploads ADD COLUMN first_change_seq INTEGER"));
+  }
+  return db.Exec(
+      "CREATE INDEX IF NOT EXISTS uploads_by_change ON uploads(first_change_seq) "
+      "WHERE first_change_seq > 0");
+}
+
 }  // namespace
 
 // What the pre-update hook needs while a load is active, and the statements
@@ -112,6 +127,7 @@ struct SqliteInventoryTable::Capture {
   bool active = false;
   int64_t upload_id = 0;
   uint64_t segment_first_seq = 1;  // sequence of the segment's first record
+  uint64_t load_first_seq = 1;     // sequence of the load's first record
   uint64_t changes = 0;
   ChangeSegmentWriter segment;
   // The row of the Put in progress: the new image is known without asking
@@ -251,7 +267,8 @@ class SqliteInventoryTable::Load final : public InventoryLoad {
     c.finish_upload.Bind(1, static_cast<int64_t>(stats.rows))
         .Bind(2, static_cast<int64_t>(stats.changes))
         .Bind(3, now)
-        .Bind(4, c.upload_id);
+        .Bind(4, c.upload_id)
+        .Bind(5, static_cast<int64_t>(stats.changes ? c.load_first_seq : 0));
     INVTRACK_RETURN_IF_ERROR(c.finish_upload.Run());
     INVTRACK_RETURN_IF_ERROR(table_->RecordVersionSeen(version_));
     INVTRACK_RETURN_IF_ERROR(transaction_->Commit());
@@ -288,6 +305,7 @@ Status SqliteInventoryTable::Init() {
   if (!db.ok()) return db.status();
   write_db_ = std::move(db).value();
   INVTRACK_RETURN_IF_ERROR(write_db_->Exec(kSchema));
+  INVTRACK_RETURN_IF_ERROR(AddChangeRangeColumn(*write_db_));
   INVTRACK_RETURN_IF_ERROR(write_db_->Exec(
       "INSERT OR IGNORE INTO meta(name, value) VALUES('stream_label', '" + RandomLabel() + "')"));
   {
@@ -322,8 +340,8 @@ Status SqliteInventoryTable::Init() {
        "INSERT INTO uploads(bucket, key, etag, sequencer, size, uploader, status, rows, "
        "changes, problems, time_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, ?8, ?9)"},
       {&capture_->finish_upload,
-       "UPDATE uploads SET status = 'applied', rows = ?1, changes = ?2, time_ms = ?3 "
-       "WHERE id = ?4"},
+       "UPDATE uploads SET status = 'applied', rows = ?1, changes = ?2, time_ms = ?3, "
+       "first_change_seq = ?5 WHERE id = ?4"},
       {&capture_->save_version,
        "INSERT INTO object_versions(bucket, key, sequencer, etag) VALUES(?1, ?2, ?3, ?4) "
        "ON CONFLICT(bucket, key) DO UPDATE SET sequencer = excluded.sequencer, "
@@ -404,6 +422,7 @@ Result<LoadStart> SqliteInventoryTable::BeginLoad(const FileVersion& version) {
 
   c.upload_id = write_db_->LastInsertRowId();
   c.segment_first_seq = last + 1;
+  c.load_first_seq = last + 1;
   c.changes = 0;
   c.segment.Clear();
   c.active = true;
@@ -473,7 +492,7 @@ namespace {
 
 constexpr char kUploadColumns[] =
     "SELECT id, bucket, key, etag, sequencer, size, uploader, status, rows, changes, problems, "
-    "time_ms FROM uploads";
+    "time_ms, first_change_seq FROM uploads";
 
 UploadRecord ReadUpload(const SqliteStatement& s) {
   UploadRecord u;
@@ -489,10 +508,29 @@ UploadRecord ReadUpload(const SqliteStatement& s) {
   u.changes = static_cast<uint64_t>(s.ColumnInt(9));
   u.problems = ProblemsFromJson(s.ColumnText(10));
   u.time_ms = s.ColumnInt(11);
+  u.first_change_seq = static_cast<uint64_t>(s.ColumnOptionalInt(12).value_or(0));
   return u;
 }
 
 }  // namespace
+
+Result<std::optional<UploadRecord>> SqliteInventoryTable::FindUploadOfChange(
+    uint64_t sequence) const {
+  Result<std::unique_ptr<SqliteDb>> db = OpenReader();
+  if (!db.ok()) return db.status();
+  Result<SqliteStatement> select =
+      (*db)->Prepare(std::string(kUploadColumns) +
+                     " WHERE first_change_seq > 0 AND first_change_seq <= ?1 "
+                     "ORDER BY first_change_seq DESC LIMIT 1");
+  if (!select.ok()) return select.status();
+  select->Bind(1, static_cast<int64_t>(sequence));
+  Result<bool> row = select->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<UploadRecord>();
+  UploadRecord upload = ReadUpload(*select);
+  if (sequence >= upload.first_change_seq + upload.changes) return std::optional<UploadRecord>();
+  return std::optional<UploadRecord>(std::move(upload));
+}
 
 Result<TableSummary> SqliteInventoryTable::Summary() const {
   Result<std::unique_ptr<SqliteDb>> db = OpenReader();

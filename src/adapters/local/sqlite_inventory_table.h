@@ -52,6 +52,9 @@ struct UploadRecord {
   uint64_t changes = 0;
   std::vector<std::string> problems;
   int64_t time_ms = 0;
+  // Its change records are the sequences [first_change_seq, + changes);
+  // 0 when it made none (or was applied before this was recorded).
+  uint64_t first_change_seq = 0;
 };
 
 struct TableSummary {
@@ -86,6 +89,9 @@ class SqliteInventoryTable final : public InventoryTable {
   Result<std::vector<UploadRecord>> ListUploads(size_t limit) const;
   // The most recent upload record of bucket/key with this etag, if any.
   Result<std::optional<UploadRecord>> FindUpload(const FileVersion& version) const;
+
+  // The applied upload whose load produced change record `sequence`, if any.
+  Result<std::optional<UploadRecord>> FindUploadOfChange(uint64_t sequence) const;
 
   Result<TableSummary> Summary() const;
 
