@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/notify_config.h"
 #include "runtime/json_log.h"
 
 namespace invtrack {
@@ -18,6 +19,7 @@ Result<Config> CliContext::ResolveConfig() const {
       ApplyEnvironment([](const char* name) { return std::getenv(name); }, &config));
   if (!flags.data_dir.empty()) config.pipeline.data_dir = flags.data_dir;
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  INVTRACK_RETURN_IF_ERROR(ValidateNotifySettings(config.notify));
   return config;
 }
 

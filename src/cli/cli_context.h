@@ -44,6 +44,11 @@ void AddAlertsCommand(CLI::App& app, CliContext& context);
 void AddStatusCommand(CLI::App& app, CliContext& context);  // status and redrive
 void AddKeysCommand(CLI::App& app, CliContext& context);
 void AddUploadCommand(CLI::App& app, CliContext& context);
+void AddUsersCommand(CLI::App& app, CliContext& context);       // dashboard accounts
+void AddSubscribeCommands(CLI::App& app, CliContext& context);  // subscribe, subscriptions,
+                                                                // unsubscribe
+void AddDeliveriesCommand(CLI::App& app, CliContext& context);
+void AddThresholdsCommand(CLI::App& app, CliContext& context);
 
 }  // namespace invtrack
 

@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 
+#include "cli/notify_config.h"
+
 namespace invtrack {
 
 namespace {
@@ -71,6 +73,17 @@ Status ApplyTable(const toml::table& t, Config* config) {
   INVTRACK_RETURN_IF_ERROR(
       ReadInt(t, "s3.max_connections", 1, 100000, &config->s3.max_connections));
 
+  DashboardConfig& dash = config->dashboard;
+  INVTRACK_RETURN_IF_ERROR(ReadBool(t, "dashboard.enabled", &dash.enabled));
+  INVTRACK_RETURN_IF_ERROR(ReadString(t, "dashboard.listen", &dash.listen));
+  INVTRACK_RETURN_IF_ERROR(ReadBool(t, "dashboard.secure_cookies", &dash.secure_cookies));
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "dashboard.max_upload_bytes", 1, kMaxInt, &dash.max_upload_bytes));
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "dashboard.login_free_failures", 1, 1000, &dash.login_free_failures));
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "dashboard.login_base_delay_ms", 1, 3600000, &dash.login_base_delay_ms));
+
   INVTRACK_RETURN_IF_ERROR(ReadInt(t, "thresholds.default", 0, kMaxInt, &p.low_threshold));
   if (const toml::table* stores = t.at_path("thresholds.stores").as_table()) {
     for (const auto& [store, node] : *stores) {
@@ -110,6 +123,23 @@ Status ApplyTable(const toml::table& t, Config* config) {
   INVTRACK_RETURN_IF_ERROR(ReadBool(t, "stream.bisect_on_error", &p.stream.bisect_on_error));
   INVTRACK_RETURN_IF_ERROR(
       ReadInt(t, "stream.retry_delay_ms", 0, 3600000, &p.stream.retry_delay_ms));
+
+  INVTRACK_RETURN_IF_ERROR(ApplyNotifyTable(t, &config->notify));
+  DeliveryWorkerOptions& d = config->delivery;
+  int64_t attempts = d.retry.max_attempts;
+  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "delivery.max_attempts", 1, 1000, &attempts));
+  d.retry.max_attempts = static_cast<int>(attempts);
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "delivery.initial_backoff_ms", 1, 86400000, &d.retry.initial_backoff_ms));
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "delivery.max_backoff_ms", 1, 86400000, &d.retry.max_backoff_ms));
+  int64_t senders = d.sender_threads;
+  INVTRACK_RETURN_IF_ERROR(ReadInt(t, "delivery.sender_threads", 1, 256, &senders));
+  d.sender_threads = static_cast<int>(senders);
+  int64_t per_subscription = d.per_subscription_in_flight;
+  INVTRACK_RETURN_IF_ERROR(
+      ReadInt(t, "delivery.per_subscription_in_flight", 1, 256, &per_subscription));
+  d.per_subscription_in_flight = static_cast<int>(per_subscription);
 
   int64_t async_retries = p.async.max_retries;
   INVTRACK_RETURN_IF_ERROR(ReadInt(t, "async.max_retries", 0, 2, &async_retries));
@@ -155,6 +185,7 @@ Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv, C
   if (const char* v = getenv("INVTRACK_LOG_LEVEL")) config->log_level = v;
   if (const char* v = getenv("INVTRACK_ALERT_SUBJECT")) p.alert_subject = v;
   if (const char* v = getenv("INVTRACK_S3_LISTEN")) config->s3.listen = v;
+  if (const char* v = getenv("INVTRACK_DASHBOARD_LISTEN")) config->dashboard.listen = v;
   struct IntVariable {
     const char* name;
     int64_t min;
@@ -168,7 +199,14 @@ Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv, C
        [&](int64_t v) { p.stream.batch_window_ms = v; }},
       {"INVTRACK_MAX_OBJECT_BYTES", 1, kMaxInt,
        [&](int64_t v) { p.max_object_bytes = static_cast<uint64_t>(v); }},
+      {"INVTRACK_DELIVERY_MAX_ATTEMPTS", 1, 1000,
+       [&](int64_t v) { config->delivery.retry.max_attempts = static_cast<int>(v); }},
+      {"INVTRACK_DELIVERY_INITIAL_BACKOFF_MS", 1, 86400000,
+       [&](int64_t v) { config->delivery.retry.initial_backoff_ms = v; }},
+      {"INVTRACK_DELIVERY_MAX_BACKOFF_MS", 1, 86400000,
+       [&](int64_t v) { config->delivery.retry.max_backoff_ms = v; }},
   };
+  INVTRACK_RETURN_IF_ERROR(ApplyNotifyEnvironment(getenv, &config->notify));
   for (const IntVariable& var : ints) {
     const char* text = getenv(var.name);
     if (text == nullptr) continue;

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "core/status.h"
+#include "notify/delivery_worker.h"
+#include "notify/notify_settings.h"
 #include "runtime/local_pipeline.h"
 
 namespace invtrack {
@@ -23,9 +25,22 @@ struct S3Config {
   int64_t max_connections = 512;
 };
 
+// The web dashboard of `invtrack serve` (docs/dashboard.md).
+struct DashboardConfig {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
+  bool secure_cookies = false;            // Secure cookies even without X-Forwarded-Proto
+  int64_t max_upload_bytes = int64_t{100} << 20;
+  int64_t login_free_failures = 5;     // failed sign-ins before the back-off starts
+  int64_t login_base_delay_ms = 1000;  // first back-off; doubles per further failure
+};
+
 struct Config {
   PipelineOptions pipeline;
   S3Config s3;
+  DashboardConfig dashboard;
+  NotifySettings notify;           // [smtp], [sms], [webhook]
+  DeliveryWorkerOptions delivery;  // [delivery]
   std::string log_level = "warn";
 };
 

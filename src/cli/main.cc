@@ -21,6 +21,10 @@ int main(int argc, char** argv) {
   invtrack::AddStatusCommand(app, context);
   invtrack::AddKeysCommand(app, context);
   invtrack::AddUploadCommand(app, context);
+  invtrack::AddUsersCommand(app, context);
+  invtrack::AddSubscribeCommands(app, context);
+  invtrack::AddDeliveriesCommand(app, context);
+  invtrack::AddThresholdsCommand(app, context);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

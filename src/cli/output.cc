@@ -1,6 +1,7 @@
 #include "cli/output.h"
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -121,28 +122,89 @@ Status PrintStock(LocalPipeline& pipeline, const StockFilter& filter, OutputForm
   return Status::OK();
 }
 
-Status PrintAlerts(LocalPipeline& pipeline, OutputFormat format, size_t limit, std::ostream& out) {
+namespace {
+
+// "email ops@example.com: pending, 2 attempts, last error: HTTP 503".
+std::string DeliverySummary(const DeliveryView& v) {
+  const Delivery& d = v.delivery;
+  std::string text = std::string(ChannelName(v.channel)) + " " + v.address + ": " +
+                     std::string(DeliveryStateName(d.state));
+  if (d.state != DeliveryState::kSent && d.attempts > 0) {
+    text += ", " + std::to_string(d.attempts) + (d.attempts == 1 ? " attempt" : " attempts");
+  }
+  if (d.state != DeliveryState::kSent && !d.last_error.empty()) {
+    text += ", last error: " + d.last_error;
+  }
+  return text;
+}
+
+nlohmann::json DeliveryJson(const DeliveryView& v) {
+  const Delivery& d = v.delivery;
+  return {{"id", d.id},
+          {"message_id", d.notification.id},
+          {"channel", ChannelName(v.channel)},
+          {"address", v.address},
+          {"state", DeliveryStateName(d.state)},
+          {"attempts", d.attempts},
+          {"last_error", d.last_error}};
+}
+
+}  // namespace
+
+Status PrintAlerts(LocalPipeline& pipeline, DeliveryStore* deliveries, OutputFormat format,
+                   size_t limit, std::ostream& out) {
   Result<std::vector<StoredAlert>> alerts = pipeline.topic().List(0, limit);
   if (!alerts.ok()) return alerts.status();
-  TextTable table({"TIME", "KIND", "STORE", "ITEM", "COUNT", "MESSAGE"});
+  std::map<int64_t, std::vector<DeliveryView>> sent_to;
+  if (deliveries != nullptr) {
+    std::vector<int64_t> positions;
+    for (const StoredAlert& stored : *alerts) positions.push_back(stored.position);
+    Result<std::map<int64_t, std::vector<DeliveryView>>> found = deliveries->ForAlerts(positions);
+    if (!found.ok()) return found.status();
+    sent_to = std::move(found).value();
+  }
+  std::vector<std::string> header = {"TIME", "KIND", "STORE", "ITEM", "COUNT", "MESSAGE"};
+  if (deliveries != nullptr) header.push_back("DELIVERIES");
+  TextTable table(header);
   for (const StoredAlert& stored : *alerts) {
     const Alert& a = stored.alert;
+    auto views = sent_to.find(stored.position);
     if (format == OutputFormat::kJson) {
-      out << DumpJson({{"id", a.id},
-                       {"kind", AlertKindName(a.kind)},
-                       {"store", a.store},
-                       {"item", a.item},
-                       {"count", a.count},
-                       {"threshold", a.threshold},
-                       {"subject", a.subject},
-                       {"message", a.message},
-                       {"time", FormatIsoMillis(a.time_ms)},
-                       {"sequence", a.source_sequence}})
-          << '\n';
-    } else {
-      table.Add({FormatIsoMillis(a.time_ms), std::string(AlertKindName(a.kind)), a.store, a.item,
-                 std::to_string(a.count), a.message});
+      nlohmann::json json = {{"id", a.id},
+                             {"kind", AlertKindName(a.kind)},
+                             {"store", a.store},
+                             {"item", a.item},
+                             {"count", a.count},
+                             {"threshold", a.threshold},
+                             {"subject", a.subject},
+                             {"message", a.message},
+                             {"time", FormatIsoMillis(a.time_ms)},
+                             {"sequence", a.source_sequence}};
+      if (deliveries != nullptr) {
+        json["deliveries"] = nlohmann::json::array();
+        if (views != sent_to.end()) {
+          for (const DeliveryView& v : views->second) json["deliveries"].push_back(DeliveryJson(v));
+        }
+      }
+      out << DumpJson(json) << '\n';
+      continue;
     }
+    std::vector<std::string> row = {FormatIsoMillis(a.time_ms),
+                                    std::string(AlertKindName(a.kind)),
+                                    a.store,
+                                    a.item,
+                                    std::to_string(a.count),
+                                    a.message};
+    if (deliveries != nullptr) {
+      std::string summary;
+      if (views != sent_to.end()) {
+        for (const DeliveryView& v : views->second) {
+          summary += (summary.empty() ? "" : "; ") + DeliverySummary(v);
+        }
+      }
+      row.push_back(summary.empty() ? "-" : summary);
+    }
+    table.Add(std::move(row));
   }
   if (format == OutputFormat::kTable) table.Print(out);
   return Status::OK();

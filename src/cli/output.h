@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "notify/delivery_store.h"
 #include "runtime/local_pipeline.h"
 
 namespace invtrack {
@@ -34,7 +35,10 @@ Status PrintStock(LocalPipeline& pipeline, const StockFilter& filter, OutputForm
 void PrintTable(std::vector<std::string> header, const std::vector<std::vector<std::string>>& rows,
                 std::ostream& out);
 
-Status PrintAlerts(LocalPipeline& pipeline, OutputFormat format, size_t limit, std::ostream& out);
+// With `deliveries`, each alert also shows what became of its messages to
+// subscribers (pending with the last error, sent, dead).
+Status PrintAlerts(LocalPipeline& pipeline, DeliveryStore* deliveries, OutputFormat format,
+                   size_t limit, std::ostream& out);
 
 }  // namespace invtrack
 

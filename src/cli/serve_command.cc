@@ -11,6 +11,10 @@
 #include "cli/demo_files.h"
 #include "cli/listen_address.h"
 #include "cli/output.h"
+#include "dashboard/dashboard_server.h"
+#include "dashboard/first_admin.h"
+#include "notify/channel_senders.h"
+#include "notify/local_notifier.h"
 #include "runtime/json_log.h"
 #include "s3/access_key_store.h"
 #include "s3/s3_endpoint.h"
@@ -21,7 +25,8 @@ namespace {
 
 struct ServeArgs {
   bool no_demo = false;
-  std::string s3_listen;  // overrides the config when set
+  std::string s3_listen;         // overrides the config when set
+  std::string dashboard_listen;  // overrides the config when set
 };
 
 // The S3 endpoint and what it needs, alive while serving.
@@ -61,6 +66,43 @@ Result<S3Serving> StartS3(const Config& config, LocalPipeline& pipeline) {
   }
   serving.endpoint = std::move(endpoint).value();
   serving.url = EndpointUrl(address->host, serving.endpoint->port());
+  return serving;
+}
+
+// The dashboard, alive while serving.
+struct DashboardServing {
+  std::unique_ptr<DashboardServer> server;
+  std::string url;
+  std::optional<std::filesystem::path> first_admin_password;
+};
+
+Result<DashboardServing> StartDashboard(const Config& config, LocalPipeline& pipeline) {
+  Result<ListenAddress> address = ParseListenAddress(config.dashboard.listen, "dashboard.listen");
+  if (!address.ok()) return address.status();
+  DashboardServing serving;
+  {
+    Result<std::unique_ptr<UserStore>> users =
+        UserStore::Open(DashboardServer::UsersPath(config.pipeline.data_dir));
+    if (!users.ok()) return users.status();
+    Result<std::optional<std::filesystem::path>> created =
+        CreateFirstAdminIfNone(**users, config.pipeline.data_dir);
+    if (!created.ok()) return created.status();
+    serving.first_admin_password = *created;
+  }
+  DashboardOptions options;
+  options.http.host = address->host;
+  options.http.port = address->port;
+  options.secure_cookies = config.dashboard.secure_cookies;
+  options.max_upload_bytes = static_cast<uint64_t>(config.dashboard.max_upload_bytes);
+  options.login.free_failures = static_cast<int>(config.dashboard.login_free_failures);
+  options.login.base_delay = std::chrono::milliseconds(config.dashboard.login_base_delay_ms);
+  Result<std::unique_ptr<DashboardServer>> server = DashboardServer::Start(options, &pipeline);
+  if (!server.ok()) {
+    return Status::Unavailable("cannot start the dashboard on " + config.dashboard.listen,
+                               server.status().message());
+  }
+  serving.server = std::move(server).value();
+  serving.url = EndpointUrl(address->host, serving.server->port());
   return serving;
 }
 
@@ -108,6 +150,8 @@ int RunServe(const CliContext& context, const ServeArgs& args) {
   Config config;
   Result<std::unique_ptr<LocalPipeline>> opened = context.OpenPipeline(&config);
   if (opened.ok() && !args.s3_listen.empty()) config.s3.listen = args.s3_listen;
+  if (opened.ok() && !args.dashboard_listen.empty())
+    config.dashboard.listen = args.dashboard_listen;
   if (!opened.ok()) return Fail(opened.status());
   LocalPipeline& pipeline = **opened;
   Result<bool> started = pipeline.StartRuntime();
@@ -116,6 +160,12 @@ int RunServe(const CliContext& context, const ServeArgs& args) {
     return Fail(Status::Unavailable("another invtrack process is already serving " +
                                     config.pipeline.data_dir.string()));
   }
+
+  // Deliveries start before the demo loads, so its alerts reach subscribers.
+  Result<std::unique_ptr<LocalNotifier>> notifier = LocalNotifier::Open(&pipeline);
+  if (!notifier.ok()) return Fail(notifier.status());
+  Status delivering = (*notifier)->Start(MakeChannelSenders(config.notify), config.delivery);
+  if (!delivering.ok()) return Fail(delivering);
 
   std::cout << "invtrack: data in " << config.pipeline.data_dir.string() << ", bucket '"
             << config.pipeline.bucket << "'\n";
@@ -130,7 +180,7 @@ int RunServe(const CliContext& context, const ServeArgs& args) {
   Status printed = PrintStock(pipeline, StockFilter{}, OutputFormat::kTable, std::cout);
   if (printed.ok()) {
     std::cout << "\nAlerts:\n";
-    printed = PrintAlerts(pipeline, OutputFormat::kTable, 1000000, std::cout);
+    printed = PrintAlerts(pipeline, nullptr, OutputFormat::kTable, 1000000, std::cout);
   }
   if (!printed.ok()) return Fail(printed);
 
@@ -139,6 +189,19 @@ int RunServe(const CliContext& context, const ServeArgs& args) {
     Result<S3Serving> started_s3 = StartS3(config, pipeline);
     if (!started_s3.ok()) return Fail(started_s3.status());
     s3 = std::move(started_s3).value();
+  }
+  std::optional<DashboardServing> dashboard;
+  if (config.dashboard.enabled) {
+    Result<DashboardServing> started_dashboard = StartDashboard(config, pipeline);
+    if (!started_dashboard.ok()) return Fail(started_dashboard.status());
+    dashboard = std::move(started_dashboard).value();
+    std::cout << "\nDashboard: " << dashboard->url << "\n";
+    if (dashboard->first_admin_password) {
+      std::cout << "First start: dashboard user '" << kFirstAdminName
+                << "' created; its one-time password is in "
+                << dashboard->first_admin_password->string()
+                << " (sign in, then choose a new one)\n";
+    }
   }
   std::cout << "\nServing. Load files with `invtrack load FILE...` or `invtrack upload FILE...`; "
                "see levels with `invtrack stock`. Ctrl-C stops.\n";
@@ -154,7 +217,9 @@ int RunServe(const CliContext& context, const ServeArgs& args) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogJson(spdlog::level::info, "serve.stopping", {{"signal", signal_number}});
+  if (dashboard) dashboard->server->Stop();
   if (s3) s3->endpoint->Stop();
+  (*notifier)->Stop();
   pipeline.StopRuntime();
   std::cout << "invtrack: stopped\n";
   return 0;
@@ -170,6 +235,9 @@ void AddServeCommand(CLI::App& app, CliContext& context) {
   command->add_option("--s3-listen", args->s3_listen,
                       "S3 endpoint address HOST:PORT (env INVTRACK_S3_LISTEN, default "
                       "127.0.0.1:9000; port 0 picks a free one)");
+  command->add_option("--dashboard-listen", args->dashboard_listen,
+                      "dashboard address HOST:PORT (env INVTRACK_DASHBOARD_LISTEN, default "
+                      "127.0.0.1:8080; port 0 picks a free one)");
   command->callback(
       [&context, args] { context.run = [&context, args] { return RunServe(context, *args); }; });
 }

@@ -5,6 +5,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
+#include "notify/local_notifier.h"
 
 namespace invtrack {
 
@@ -49,7 +50,8 @@ void AddStockCommand(CLI::App& app, CliContext& context) {
 }
 
 void AddAlertsCommand(CLI::App& app, CliContext& context) {
-  CLI::App* command = app.add_subcommand("alerts", "Show the alerts raised so far, oldest first");
+  CLI::App* command = app.add_subcommand(
+      "alerts", "Show the alerts raised so far, oldest first, with their deliveries");
   auto args = std::make_shared<AlertsArgs>();
   command->add_option("--format", args->format, "table|json");
   command->add_option("--limit", args->limit, "at most this many");
@@ -60,7 +62,10 @@ void AddAlertsCommand(CLI::App& app, CliContext& context) {
       Config config;
       Result<std::unique_ptr<LocalPipeline>> pipeline = context.OpenPipeline(&config);
       if (!pipeline.ok()) return Fail(pipeline.status());
-      Status printed = PrintAlerts(**pipeline, *format, args->limit, std::cout);
+      Result<std::unique_ptr<LocalNotifier>> notifier = LocalNotifier::Open(pipeline->get());
+      if (!notifier.ok()) return Fail(notifier.status());
+      Status printed =
+          PrintAlerts(**pipeline, &(*notifier)->deliveries(), *format, args->limit, std::cout);
       return printed.ok() ? 0 : Fail(printed);
     };
   });

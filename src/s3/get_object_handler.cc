@@ -1,5 +1,6 @@
 // GetObject and HeadObject: conditional requests, ranges, and bodies sent
-// straight from the data file with sendfile(2).
+// straight from the data file with sendfile(2) (small objects stored inline
+// are sent from memory).
 #include "s3/handler_support.h"
 #include "s3/http_time.h"
 #include "s3/object_range.h"
@@ -90,7 +91,8 @@ HttpResponse GetObject(S3Call& call) {
     object = opened->object;
   }
   // Owns the descriptor from here on, whatever the outcome.
-  std::shared_ptr<FileHandle> file = opened ? std::make_shared<FileHandle>(opened->fd) : nullptr;
+  std::shared_ptr<FileHandle> file =
+      opened && !opened->inline_body ? std::make_shared<FileHandle>(opened->fd) : nullptr;
 
   HttpResponse response = call.Ok();
   AddObjectHeaders(object, &response);
@@ -125,6 +127,10 @@ HttpResponse GetObject(S3Call& call) {
   }
   if (call.is_head()) {
     response.head_content_length = range.length;
+    return response;
+  }
+  if (opened->inline_body) {
+    response.body = opened->inline_body->substr(range.first, range.length);
     return response;
   }
   response.file = HttpResponse::FileRange{std::move(file), range.first, range.length};

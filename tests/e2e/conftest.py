@@ -39,6 +39,7 @@ def _clean_env(extra: Optional[dict] = None) -> dict:
     env["LC_ALL"] = "C.UTF-8"
     # Tests run in parallel: no test may take the fixed default S3 port.
     env["INVTRACK_S3_LISTEN"] = "127.0.0.1:0"
+    env["INVTRACK_DASHBOARD_LISTEN"] = "127.0.0.1:0"
     if extra:
         env.update({k: str(v) for k, v in extra.items()})
     return env

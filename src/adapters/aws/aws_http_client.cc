@@ -253,6 +253,8 @@ Result<AwsResponse> AwsHttpClient::SendOnce(AwsRequest& request, uint64_t* deliv
   curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, options_.buffer_bytes);
   curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, std::min(options_.buffer_bytes, 2L << 20));
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  if (!options_.ca_bundle.empty())
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, KeepHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);

@@ -62,6 +62,9 @@ struct AwsClientOptions {
   std::string user_agent = "invtrack/0.1";
   // curl's receive and send buffers; large ones help 1 GiB transfers.
   long buffer_bytes = 512 * 1024;
+  // PEM file of trusted CAs for https; empty: libcurl's built-in default
+  // (Debian's path, absent on Amazon Linux: the Lambda package ships one).
+  std::string ca_bundle;
 };
 
 struct AwsRequest {

@@ -70,6 +70,73 @@ class FileObjectStream final : public ObjectStream {
   Status error_;
 };
 
+// Reads a small object's body, a copy taken at open time.
+class InlineObjectStream final : public ObjectStream {
+ public:
+  InlineObjectStream(std::string body, ObjectInfo info)
+      : body_(std::move(body)), info_(std::move(info)) {}
+
+  const ObjectInfo& info() const override { return info_; }
+
+  Result<size_t> Read(char* buffer, size_t capacity) override {
+    size_t n = std::min(capacity, body_.size() - offset_);
+    body_.copy(buffer, n, offset_);
+    offset_ += n;
+    return n;
+  }
+
+ private:
+  std::string body_;
+  ObjectInfo info_;
+  size_t offset_ = 0;
+};
+
+// The bytes already read from a body (to tell whether it is small), then
+// the rest of it.
+class PrefixedByteSource final : public ByteSource {
+ public:
+  PrefixedByteSource(std::string_view prefix, ByteSource* rest) : prefix_(prefix), rest_(rest) {}
+
+  Result<size_t> Read(char* buffer, size_t capacity) override {
+    if (prefix_.empty()) return rest_->Read(buffer, capacity);
+    size_t n = std::min(capacity, prefix_.size());
+    prefix_.copy(buffer, n);
+    prefix_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view prefix_;
+  ByteSource* rest_;
+};
+
+// Reads until `buffer` holds `limit` bytes or the body ends; *at_end tells which.
+Status ReadUpTo(ByteSource* body, size_t limit, std::string* buffer, bool* at_end) {
+  buffer->resize(limit);
+  size_t filled = 0;
+  *at_end = false;
+  while (filled < limit) {
+    Result<size_t> n = body->Read(buffer->data() + filled, limit - filled);
+    if (!n.ok()) return n.status();
+    if (*n > limit - filled) {
+      return Status::Internal("byte source returned more bytes than asked for");
+    }
+    if (*n == 0) {
+      *at_end = true;
+      break;
+    }
+    filled += *n;
+  }
+  buffer->resize(filled);
+  return Status::OK();
+}
+
+Result<std::string> Md5Hex(std::string_view bytes) {
+  io::Md5 md5;
+  INVTRACK_RETURN_IF_ERROR(md5.Update(bytes.data(), bytes.size()));
+  return md5.FinalHex();
+}
+
 Result<bool> QueryBool(SqliteDb& db, std::string_view sql) {
   Result<SqliteStatement> stmt = db.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
@@ -83,14 +150,21 @@ constexpr std::string_view kHasContent =
 
 }  // namespace
 
-DirBucket::DirBucket(fs::path root, std::string name)
-    : root_(std::move(root)), name_(std::move(name)) {}
+DirBucket::DirBucket(fs::path root, std::string name, const DirBucketOptions& options)
+    : root_(std::move(root)),
+      name_(std::move(name)),
+      inline_body_limit_(options.inline_body_limit) {}
 
 DirBucket::~DirBucket() {
   if (lock_fd_ >= 0) ::close(lock_fd_);  // also releases the flock
 }
 
 Result<std::unique_ptr<DirBucket>> DirBucket::OpenDir(const fs::path& root, std::string name) {
+  return OpenDir(root, std::move(name), DirBucketOptions{});
+}
+
+Result<std::unique_ptr<DirBucket>> DirBucket::OpenDir(const fs::path& root, std::string name,
+                                                      const DirBucketOptions& options) {
   if (!fs::exists(root.parent_path()) && !root.parent_path().empty()) {
     std::error_code ec;
     fs::create_directories(root.parent_path(), ec);
@@ -101,7 +175,7 @@ Result<std::unique_ptr<DirBucket>> DirBucket::OpenDir(const fs::path& root, std:
   }
   INVTRACK_RETURN_IF_ERROR(io::SyncDir(root));
 
-  std::unique_ptr<DirBucket> bucket(new DirBucket(root, std::move(name)));
+  std::unique_ptr<DirBucket> bucket(new DirBucket(root, std::move(name), options));
   bucket->pool_ = std::make_unique<io::ConnectionPool>(root / "bucket.db");
   {
     Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(root / "bucket.db");
@@ -119,6 +193,7 @@ Result<std::unique_ptr<DirBucket>> DirBucket::OpenDir(const fs::path& root, std:
     Result<std::unique_ptr<SqliteTransaction>> txn = SqliteTransaction::Begin(&**db);
     if (!txn.ok()) return txn.status();
     INVTRACK_RETURN_IF_ERROR((*db)->Exec(io::kBucketSchema));
+    INVTRACK_RETURN_IF_ERROR(io::MigrateObjectsTable(**db));
     INVTRACK_RETURN_IF_ERROR((*txn)->Commit());
   }
 
@@ -177,11 +252,34 @@ Result<StoredObject> DirBucket::Put(std::string_view key, ByteSource* body,
       io::EncodeMetadata(options.user_metadata, &object.user_metadata);
   if (!metadata_json.ok()) return metadata_json.status();
 
+  // One byte past the limit tells a small body from a large one.
+  std::string head;
+  bool at_end = false;
+  if (inline_body_limit_ > 0) {
+    INVTRACK_RETURN_IF_ERROR(ReadUpTo(body, inline_body_limit_ + 1, &head, &at_end));
+  }
+  if (options.max_size && head.size() > *options.max_size) {
+    return Status::InvalidArgument("object larger than " + std::to_string(*options.max_size) +
+                                   " bytes");
+  }
+  if (at_end) {
+    Result<std::string> md5_hex = Md5Hex(head);
+    if (!md5_hex.ok()) return md5_hex.status();
+    if (options.expected_md5_hex && !SameHex(*options.expected_md5_hex, *md5_hex)) {
+      return Status::Corruption("Content-MD5 does not match the body");
+    }
+    object.info.etag = options.etag_override ? *options.etag_override : std::move(*md5_hex);
+    object.info.size = head.size();
+    return CommitInline(head, std::move(object), *metadata_json, on_commit);
+  }
+  PrefixedByteSource whole_body(head, body);
+
   // The temporary and the data file share a fresh random name.
   Result<std::string> id = io::RandomHexId();
   if (!id.ok()) return id.status();
   io::RemoveOnExit tmp_guard(files_->TmpPath(*id));
-  Result<io::WrittenBody> written = io::WriteBody(body, options.max_size, files_->TmpPath(*id));
+  Result<io::WrittenBody> written =
+      io::WriteBody(&whole_body, options.max_size, files_->TmpPath(*id));
   if (!written.ok()) return written.status();
   if (options.expected_md5_hex && !SameHex(*options.expected_md5_hex, written->md5_hex)) {
     return Status::Corruption("Content-MD5 does not match the body");
@@ -190,6 +288,23 @@ Result<StoredObject> DirBucket::Put(std::string_view key, ByteSource* body,
   object.info.etag = options.etag_override ? *options.etag_override : std::move(written->md5_hex);
   object.info.size = written->size;
   return CommitNewVersion(*id, std::move(object), *metadata_json, on_commit);
+}
+
+Result<StoredObject> DirBucket::CommitInline(std::string_view body, StoredObject object,
+                                             std::string_view metadata_json,
+                                             const CommitHook& on_commit) {
+  object.info.last_modified_ms = io::NowMs();
+  Result<std::optional<std::string>> replaced = Status::Internal("not committed");
+  // Durable when Run returns: the batch's COMMIT fsyncs the WAL
+  // (synchronous=FULL) before any caller is answered.
+  Status committed = commits_->Run([&](SqliteDb& db) {
+    replaced = io::WriteObjectRow(db, "", body, metadata_json, on_commit, &object);
+    return replaced.status();
+  });
+  if (replaced.ok() && !committed.ok()) replaced = committed;
+  if (!replaced.ok()) return replaced.status();
+  if (*replaced) Discard(**replaced);
+  return object;
 }
 
 Result<StoredObject> DirBucket::CommitNewVersion(std::string_view id, StoredObject object,
@@ -203,7 +318,7 @@ Result<StoredObject> DirBucket::CommitNewVersion(std::string_view id, StoredObje
 
   Result<std::optional<std::string>> replaced = Status::Internal("not committed");
   Status committed = commits_->Run([&](SqliteDb& db) {
-    replaced = io::WriteObjectRow(db, id, metadata_json, on_commit, &object);
+    replaced = io::WriteObjectRow(db, id, std::nullopt, metadata_json, on_commit, &object);
     return replaced.status();
   });
   if (replaced.ok() && !committed.ok()) replaced = committed;
@@ -222,7 +337,10 @@ Result<StoredObject> DirBucket::CommitNewVersion(std::string_view id, StoredObje
   return object;
 }
 
-void DirBucket::Discard(std::string_view id) { remover_->RemoveSoon(files_->DataPath(id)); }
+void DirBucket::Discard(std::string_view id) {
+  if (id.empty()) return;  // an inline body went with its row
+  remover_->RemoveSoon(files_->DataPath(id));
+}
 
 Result<StoredObject> DirBucket::Head(std::string_view key) const {
   INVTRACK_RETURN_IF_ERROR(ValidateKey(key));
@@ -297,9 +415,12 @@ Result<OpenedObject> DirBucket::OpenForRead(std::string_view key) const {
   // A Put may replace the version and unlink its file between our query and
   // open(2); the query then names the newer file.
   for (int attempt = 0; attempt < kOpenAttempts; ++attempt) {
-    Result<std::optional<io::ObjectRow>> row = io::LookUpObject(**db, key);
+    Result<std::optional<io::ObjectRow>> row = io::LookUpObject(**db, key, true);
     if (!row.ok()) return row.status();
     if (!*row) return Status::NotFound("no such key in bucket " + name_, key);
+    if ((*row)->inline_body) {
+      return OpenedObject{std::move((*row)->object), -1, std::move((*row)->inline_body)};
+    }
     fs::path path = files_->DataPath((*row)->data_file);
     Result<io::UniqueFd> fd = io::OpenFile(path, O_RDONLY);
     if (!fd.ok()) {
@@ -311,7 +432,7 @@ Result<OpenedObject> DirBucket::OpenForRead(std::string_view key) const {
     if (static_cast<uint64_t>(st.st_size) != (*row)->object.info.size) {
       return Status::Corruption("data file size differs from its metadata", path.string());
     }
-    return OpenedObject{std::move((*row)->object), fd->Release()};
+    return OpenedObject{std::move((*row)->object), fd->Release(), std::nullopt};
   }
   return Status::Unavailable("object keeps changing while being opened", key);
 }
@@ -321,6 +442,10 @@ Result<std::unique_ptr<ObjectStream>> DirBucket::Open(std::string_view bucket,
   if (bucket != name_) return Status::NotFound("no such bucket", bucket);
   Result<OpenedObject> opened = OpenForRead(key);
   if (!opened.ok()) return opened.status();
+  if (opened->inline_body) {
+    return std::unique_ptr<ObjectStream>(
+        new InlineObjectStream(std::move(*opened->inline_body), std::move(opened->object.info)));
+  }
   // Errors name the object: its data file's name means nothing to a reader.
   return std::unique_ptr<ObjectStream>(new FileObjectStream(io::UniqueFd(opened->fd),
                                                             fs::path(name_) / opened->object.key,

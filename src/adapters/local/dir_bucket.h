@@ -1,5 +1,7 @@
 // DirBucket: an S3-like bucket kept in a directory of the local file system.
-// Object bodies are data files under <root>/data/; their metadata (ETag =
+// Bodies up to kInlineBodyLimit bytes are kept in the object's metadata row
+// (one group commit stores them: no file to create, fsync and rename);
+// larger bodies are data files under <root>/data/; their metadata (ETag =
 // hex MD5 of the body, size, last-modified, content-type, user metadata,
 // sequencer, data file name) is a row in <root>/bucket.db (SQLite, WAL), so
 // listing is an indexed query. A Put streams the body into a temporary file
@@ -62,20 +64,35 @@ struct PutOptions {
   std::optional<std::string> etag_override;
 };
 
+struct DirBucketOptions {
+  // Bodies of at most this many bytes are kept in their metadata row; 0
+  // stores every body as a data file (as data dirs made before inline
+  // bodies do; the file-layout tests use it).
+  size_t inline_body_limit = 64 * 1024;
+};
+
 // The current version of an object, opened for reading (e.g. to sendfile
 // ranges of it). It stays readable even if a newer Put replaces it.
 struct OpenedObject {
   StoredObject object;
   int fd = -1;  // O_RDONLY|O_CLOEXEC; owned by the caller: close it
+  // Set instead of `fd` for a small object stored inline.
+  std::optional<std::string> inline_body;
 };
 
 class DirBucket final : public ObjectReader {
  public:
+  // Bodies of at most this many bytes are stored in the metadata row by default.
+  static constexpr size_t kInlineBodyLimit = DirBucketOptions{}.inline_body_limit;
+
   // Opens (creating if needed) the bucket stored in `root`, and removes data
   // files no metadata row refers to (left by a crash mid-Put) unless another
   // DirBucket has the same root open. Not named Open: beside the
   // ObjectReader method, Open(std::string, std::string) would silently pick
   // this factory (std::string converts to both path and string_view).
+  static Result<std::unique_ptr<DirBucket>> OpenDir(const std::filesystem::path& root,
+                                                    std::string name,
+                                                    const DirBucketOptions& options);
   static Result<std::unique_ptr<DirBucket>> OpenDir(const std::filesystem::path& root,
                                                     std::string name);
   ~DirBucket() override;
@@ -124,9 +141,13 @@ class DirBucket final : public ObjectReader {
   friend class MultipartStore;  // commits versions through CommitNewVersion
   friend class BucketRegistry;  // marks a bucket deleted
 
-  DirBucket(std::filesystem::path root, std::string name);
+  DirBucket(std::filesystem::path root, std::string name, const DirBucketOptions& options);
 
   Status CollectGarbage();
+
+  // Commits `body` as the new version `object` inside its row.
+  Result<StoredObject> CommitInline(std::string_view body, StoredObject object,
+                                    std::string_view metadata_json, const CommitHook& on_commit);
 
   // Publishes the finished, fsynced temporary file `id` (see DataFiles) as
   // the new version `object` (key, etag, size, content type and metadata
@@ -154,6 +175,7 @@ class DirBucket final : public ObjectReader {
   // OpenDir() collects garbage only when it can lock exclusively, i.e. when no
   // other instance (in any process) may be half-way through a Put.
   int lock_fd_ = -1;
+  const size_t inline_body_limit_;
 };
 
 }  // namespace invtrack

@@ -27,7 +27,10 @@ using testing::TempDir;
 class DirBucketOptionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<DirBucket>> opened = DirBucket::OpenDir(root(), "inventory");
+    // Every body a data file: these tests look at data files (inline
+    // bodies have dir_bucket_inline_test.cc).
+    Result<std::unique_ptr<DirBucket>> opened =
+        DirBucket::OpenDir(root(), "inventory", DirBucketOptions{.inline_body_limit = 0});
     ASSERT_OK(opened);
     bucket_ = std::move(*opened);
   }

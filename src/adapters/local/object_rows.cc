@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS objects (
   content_type TEXT NOT NULL,
   user_metadata TEXT NOT NULL,
   sequencer TEXT NOT NULL,
-  data_file TEXT NOT NULL
+  data_file TEXT NOT NULL,
+  inline_body BLOB
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -55,16 +56,22 @@ const std::string_view kSelectObjects =
     "SELECT key, etag, size, last_modified_ms, content_type, user_metadata, sequencer, data_file"
     " FROM objects";
 
+const std::string_view kSelectObjectsWithBody =
+    "SELECT key, etag, size, last_modified_ms, content_type, user_metadata, sequencer, data_file,"
+    " inline_body FROM objects";
+
 namespace {
 
 constexpr std::string_view kUpsertObject = R"sql(
 INSERT INTO objects
-  (key, etag, size, last_modified_ms, content_type, user_metadata, sequencer, data_file)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+  (key, etag, size, last_modified_ms, content_type, user_metadata, sequencer, data_file,
+   inline_body)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 ON CONFLICT (key) DO UPDATE SET
   etag = excluded.etag, size = excluded.size, last_modified_ms = excluded.last_modified_ms,
   content_type = excluded.content_type, user_metadata = excluded.user_metadata,
-  sequencer = excluded.sequencer, data_file = excluded.data_file
+  sequencer = excluded.sequencer, data_file = excluded.data_file,
+  inline_body = excluded.inline_body
 )sql";
 
 // The next sequencer: now in ns, but above every one handed out before.
@@ -104,8 +111,9 @@ Result<ObjectRow> ReadObjectRow(const SqliteStatement& stmt) {
   std::string_view metadata = stmt.ColumnText(5);
   row.object.info.sequencer = stmt.ColumnString(6);
   row.data_file = stmt.ColumnString(7);
-  // A bad data_file would otherwise become a path outside data/.
-  if (size < 0 || !IsHexId(row.data_file)) {
+  // A bad data_file would otherwise become a path outside data/; an empty
+  // one means the body is inline in the row.
+  if (size < 0 || (!row.data_file.empty() && !IsHexId(row.data_file))) {
     return Status::Corruption("bad metadata row for key", row.object.key);
   }
   row.object.info.size = static_cast<uint64_t>(size);
@@ -115,8 +123,9 @@ Result<ObjectRow> ReadObjectRow(const SqliteStatement& stmt) {
   return row;
 }
 
-Result<std::optional<ObjectRow>> LookUpObject(SqliteDb& db, std::string_view key) {
-  Result<SqliteStatement> stmt = db.Prepare(std::string(kSelectObjects) + " WHERE key = ?1");
+Result<std::optional<ObjectRow>> LookUpObject(SqliteDb& db, std::string_view key, bool with_body) {
+  Result<SqliteStatement> stmt = db.Prepare(
+      std::string(with_body ? kSelectObjectsWithBody : kSelectObjects) + " WHERE key = ?1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, key);
   Result<bool> found = stmt->Step();
@@ -124,7 +133,29 @@ Result<std::optional<ObjectRow>> LookUpObject(SqliteDb& db, std::string_view key
   if (!*found) return std::optional<ObjectRow>();
   Result<ObjectRow> row = ReadObjectRow(*stmt);
   if (!row.ok()) return row.status();
+  if (row->data_file.empty()) {
+    if (with_body) {
+      if (stmt->ColumnIsNull(8)) return Status::Corruption("object has neither file nor body", key);
+      row->inline_body = stmt->ColumnString(8);
+      if (row->inline_body->size() != row->object.info.size) {
+        return Status::Corruption("inline body size differs from its metadata", key);
+      }
+    }
+  }
   return std::optional<ObjectRow>(std::move(*row));
+}
+
+Status MigrateObjectsTable(SqliteDb& db) {
+  // Data dirs made before inline bodies lack the column; ADD COLUMN only
+  // touches the schema, old rows read it as NULL.
+  Result<SqliteStatement> columns =
+      db.Prepare("SELECT 1 FROM pragma_table_info('objects') WHERE name = 'inline_body'");
+  if (!columns.ok()) return columns.status();
+  Result<bool> has_column = columns->Step();
+  if (!has_column.ok()) return has_column.status();
+  if (*has_column) return Status::OK();
+  columns->Reset();
+  return db.Exec("ALTER TABLE objects ADD COLUMN inline_body BLOB");
 }
 
 Result<std::string> EncodeMetadata(const std::map<std::string, std::string>& metadata,
@@ -175,13 +206,14 @@ Result<std::optional<std::string>> CommitObjectRow(SqliteDb& db, std::string_vie
   Result<std::unique_ptr<SqliteTransaction>> txn = SqliteTransaction::Begin(&db);
   if (!txn.ok()) return txn.status();
   Result<std::optional<std::string>> replaced =
-      WriteObjectRow(db, data_file, metadata_json, on_commit, object);
+      WriteObjectRow(db, data_file, std::nullopt, metadata_json, on_commit, object);
   if (!replaced.ok()) return replaced.status();
   INVTRACK_RETURN_IF_ERROR((*txn)->Commit());
   return replaced;
 }
 
 Result<std::optional<std::string>> WriteObjectRow(SqliteDb& db, std::string_view data_file,
+                                                  std::optional<std::string_view> inline_body,
                                                   std::string_view metadata_json,
                                                   const DirBucket::CommitHook& on_commit,
                                                   StoredObject* object) {
@@ -202,10 +234,16 @@ Result<std::optional<std::string>> WriteObjectRow(SqliteDb& db, std::string_view
       .Bind(6, metadata_json)
       .Bind(7, object->info.sequencer)
       .Bind(8, data_file);
+  if (inline_body) {
+    upsert->BindBlob(9, *inline_body);
+  } else {
+    upsert->BindNull(9);
+  }
   INVTRACK_RETURN_IF_ERROR(upsert->Run());
 
   if (on_commit) INVTRACK_RETURN_IF_ERROR(on_commit(db, *object));
-  if (!*previous) return std::optional<std::string>();
+  // An inline version leaves no file behind.
+  if (!*previous || (*previous)->data_file.empty()) return std::optional<std::string>();
   return std::optional<std::string>((*previous)->data_file);
 }
 

@@ -23,14 +23,23 @@ namespace invtrack::dir_bucket_internal {
 // across connections and processes. `multipart_*` hold uploads in progress;
 // their parts are data files like objects' bodies. A row in
 // `bucket_deleted` marks a bucket deleted: every later commit fails.
+// A small object's body is kept in its row (`inline_body`, with an empty
+// `data_file`), so storing it costs one shared commit and no file.
 extern const std::string_view kBucketSchema;
+// Brings a bucket.db from before inline bodies up to kBucketSchema; run in
+// the transaction that applies the schema.
+Status MigrateObjectsTable(SqliteDb& db);
 
 struct ObjectRow {
   StoredObject object;
-  std::string data_file;  // an IsHexId name under data/
+  std::string data_file;  // an IsHexId name under data/, or empty: inline
+  // The inline body, when asked for and the object has one.
+  std::optional<std::string> inline_body;
 };
 
-Result<std::optional<ObjectRow>> LookUpObject(SqliteDb& db, std::string_view key);
+// `with_body` also reads an inline body (not wanted by Head or commits).
+Result<std::optional<ObjectRow>> LookUpObject(SqliteDb& db, std::string_view key,
+                                              bool with_body = false);
 
 // For scans: the columns ReadObjectRow expects, as "SELECT ... FROM objects".
 extern const std::string_view kSelectObjects;
@@ -47,8 +56,10 @@ Result<std::map<std::string, std::string>> DecodeMetadata(std::string_view json,
 // Inside the caller's transaction: fails if the bucket was deleted, finds
 // the version being replaced, takes the next sequencer, writes `object`'s
 // row and runs the hook. Returns the replaced version's data file, if any.
-// `object` gets its sequencer.
+// `object` gets its sequencer. With `inline_body` the body is stored in the
+// row and `data_file` must be empty.
 Result<std::optional<std::string>> WriteObjectRow(SqliteDb& db, std::string_view data_file,
+                                                  std::optional<std::string_view> inline_body,
                                                   std::string_view metadata_json,
                                                   const DirBucket::CommitHook& on_commit,
                                                   StoredObject* object);

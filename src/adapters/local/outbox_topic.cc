@@ -125,6 +125,11 @@ Result<std::vector<StoredAlert>> OutboxTopic::Get(std::span<const int64_t> posit
   return out;
 }
 
+void OutboxTopic::SetPublishListener(std::function<void()> listener) {
+  std::lock_guard<std::mutex> lock(publish_mutex_);
+  listener_ = std::move(listener);
+}
+
 Result<int64_t> OutboxTopic::Count() const {
   Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path_, SqliteOptions{.read_only = true});
   if (!db.ok()) return db.status();

@@ -37,9 +37,10 @@ class OutboxTopic final : public Topic {
   // The alerts at `positions` (those that exist), in position order.
   Result<std::vector<StoredAlert>> Get(std::span<const int64_t> positions) const;
   // Called after each successful Publish (e.g. to wake the deliveries);
-  // must be quick. Set before publishing starts.
-  void SetPublishListener(std::function<void()> listener) { listener_ = std::move(listener); }
+  // must be quick. May be set or cleared (nullptr) at any time.
+  void SetPublishListener(std::function<void()> listener);
   Result<int64_t> Count() const;
+  const std::filesystem::path& path() const { return path_; }
 
  private:
   explicit OutboxTopic(std::filesystem::path path) : path_(std::move(path)) {}
@@ -49,7 +50,7 @@ class OutboxTopic final : public Topic {
   std::unique_ptr<SqliteDb> db_;  // guarded by publish_mutex_
   SqliteStatement insert_;        // guarded by publish_mutex_
   std::unique_ptr<WalCheckpointer> checkpointer_;
-  std::function<void()> listener_;
+  std::function<void()> listener_;  // guarded by publish_mutex_
 };
 
 }  // namespace invtrack
