@@ -76,7 +76,9 @@ struct DashboardServing {
   std::optional<std::filesystem::path> first_admin_password;
 };
 
-Result<DashboardServing> StartDashboard(const Config& config, LocalPipeline& pipeline) {
+// `s3_listener`: the S3 endpoint's actual address (its port may have been 0).
+Result<DashboardServing> StartDashboard(const Config& config, LocalPipeline& pipeline,
+                                        const std::string& s3_listener) {
   Result<ListenAddress> address = ParseListenAddress(config.dashboard.listen, "dashboard.listen");
   if (!address.ok()) return address.status();
   DashboardServing serving;
@@ -93,6 +95,9 @@ Result<DashboardServing> StartDashboard(const Config& config, LocalPipeline& pip
   options.http.host = address->host;
   options.http.port = address->port;
   options.secure_cookies = config.dashboard.secure_cookies;
+  // The dashboard adds its own bound address to the listeners.
+  options.subscribe =
+      SubscribePolicy{{s3_listener, config.s3.listen}, config.notify.webhook.allow_internal};
   options.max_upload_bytes = static_cast<uint64_t>(config.dashboard.max_upload_bytes);
   options.login.free_failures = static_cast<int>(config.dashboard.login_free_failures);
   options.login.base_delay = std::chrono::milliseconds(config.dashboard.login_base_delay_ms);
@@ -192,12 +197,20 @@ int RunServe(const CliContext& context, const ServeArgs& args) {
   }
   std::optional<DashboardServing> dashboard;
   if (config.dashboard.enabled) {
-    Result<DashboardServing> started_dashboard = StartDashboard(config, pipeline);
+    std::string s3_listener = config.s3.listen;
+    if (s3) {
+      Result<ListenAddress> s3_address = ParseListenAddress(config.s3.listen, "s3.listen");
+      if (s3_address.ok()) {
+        // "http://HOST:PORT" -> "HOST:PORT"
+        s3_listener = EndpointUrl(s3_address->host, s3->endpoint->port()).substr(7);
+      }
+    }
+    Result<DashboardServing> started_dashboard = StartDashboard(config, pipeline, s3_listener);
     if (!started_dashboard.ok()) return Fail(started_dashboard.status());
     dashboard = std::move(started_dashboard).value();
     std::cout << "\nDashboard: " << dashboard->url << "\n";
     if (dashboard->first_admin_password) {
-      std::cout << "First start: dashboard user '" << kFirstAdminName
+      std::cout << "Dashboard user '" << kFirstAdminName
                 << "' created; its one-time password is in "
                 << dashboard->first_admin_password->string()
                 << " (sign in, then choose a new one)\n";

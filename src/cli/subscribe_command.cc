@@ -7,13 +7,12 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 
 #include "cli/cli_context.h"
 #include "cli/output.h"
 #include "core/time_format.h"
-#include "notify/address_validation.h"
 #include "notify/local_notifier.h"
+#include "notify/subscription_request.h"
 
 namespace invtrack {
 
@@ -55,69 +54,11 @@ nlohmann::json SubscriptionJson(const Subscription& s) {
           {"created", FormatIsoMillis(s.created_ms)}};
 }
 
-std::string RandomSecret() {
-  unsigned char bytes[24];
-  RAND_bytes(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string secret;
-  for (unsigned char b : bytes) {
-    secret += kHex[b >> 4];
-    secret += kHex[b & 15];
-  }
-  return secret;
-}
-
 // The addresses of this installation's own HTTP interfaces: a webhook to
 // them could be used to reach admin functions from outside.
-std::vector<std::string> OwnListenAddresses(const Config& config) { return {config.s3.listen}; }
-
-Result<Subscription> SubscriptionFromArgs(const SubscribeArgs& args, const Config& config) {
-  Subscription s;
-  std::optional<Channel> channel = ParseChannel(args.channel);
-  if (!channel) {
-    return Status::InvalidArgument("unknown channel '" + args.channel + "'",
-                                   "use email, sms or webhook");
-  }
-  s.channel = *channel;
-  s.address = args.address;
-  switch (s.channel) {
-    case Channel::kEmail:
-      INVTRACK_RETURN_IF_ERROR(ValidateEmailAddress(s.address));
-      break;
-    case Channel::kSms:
-      INVTRACK_RETURN_IF_ERROR(ValidatePhoneNumber(s.address));
-      break;
-    case Channel::kWebhook:
-      INVTRACK_RETURN_IF_ERROR(ValidateWebhookUrl(s.address));
-      Result<bool> own = TargetsOwnListener(s.address, OwnListenAddresses(config));
-      if (!own.ok()) return own.status();
-      if (*own && !config.notify.webhook.allow_internal) {
-        return Status::InvalidArgument(
-            "refusing a webhook to invtrack's own interface " + s.address,
-            "set [webhook] allow_internal = true in the config to allow it");
-      }
-      break;
-  }
-  if (s.channel != Channel::kWebhook && (!args.secret.empty() || args.no_secret)) {
-    return Status::InvalidArgument("--secret and --no-secret are for webhooks only");
-  }
-  for (const std::string& store : args.stores) {
-    if (store.empty()) return Status::InvalidArgument("--stores has an empty store name");
-    s.stores.push_back(store);
-  }
-  for (const std::string& name : args.kinds) {
-    std::optional<AlertKind> kind = ParseAlertKind(name);
-    if (!kind) {
-      return Status::InvalidArgument("unknown alert kind '" + name + "'",
-                                     "use OUT, LOW or BACK_IN_STOCK");
-    }
-    s.kinds.push_back(*kind);
-  }
-  s.digest = args.digest;
-  if (s.channel == Channel::kWebhook && !args.no_secret) {
-    s.secret = args.secret.empty() ? RandomSecret() : args.secret;
-  }
-  return s;
+SubscribePolicy PolicyFor(const Config& config) {
+  return SubscribePolicy{{config.s3.listen, config.dashboard.listen},
+                         config.notify.webhook.allow_internal};
 }
 
 Result<std::unique_ptr<LocalNotifier>> OpenNotifier(const CliContext& context, Config* config,
@@ -136,7 +77,10 @@ int RunSubscribe(const CliContext& context, const SubscribeArgs& args) {
   std::unique_ptr<LocalPipeline> pipeline;
   Result<std::unique_ptr<LocalNotifier>> notifier = OpenNotifier(context, &config, &pipeline);
   if (!notifier.ok()) return Fail(notifier.status());
-  Result<Subscription> subscription = SubscriptionFromArgs(args, config);
+  Result<Subscription> subscription =
+      MakeSubscription(SubscriptionRequest{args.channel, args.address, args.stores, args.kinds,
+                                           args.digest, args.secret, args.no_secret},
+                       PolicyFor(config));
   if (!subscription.ok()) return Fail(subscription.status());
   SystemClock clock;
   subscription->created_ms = clock.NowMillis();

@@ -24,6 +24,9 @@
 #include "http/http_request.h"
 #include "http/http_response.h"
 #include "http/http_server.h"
+#include "notify/delivery_store.h"
+#include "notify/subscription_request.h"
+#include "notify/subscription_store.h"
 #include "runtime/local_pipeline.h"
 
 namespace invtrack {
@@ -39,6 +42,8 @@ struct DashboardOptions {
   std::chrono::milliseconds upload_wait{std::chrono::seconds(120)};
   // How often a live feed checks for new alerts and for shutdown.
   std::chrono::milliseconds live_poll{std::chrono::milliseconds(250)};
+  // What a subscription made through the API may address.
+  SubscribePolicy subscribe;
 };
 
 struct DashboardServices {
@@ -52,6 +57,10 @@ struct DashboardServices {
   VersionedCache* overview_cache =
       nullptr;  // the admin overview's JSON  // per client address (more lenient: shared NATs)
   const DashboardOptions* options = nullptr;
+  SubscriptionStore* subscriptions = nullptr;  // in topic.db, as for the CLI
+  DeliveryStore* deliveries = nullptr;
+  // The port the dashboard is bound to (options->http.port may be 0).
+  std::atomic<uint16_t> bound_port{0};
   const std::atomic<bool>* stopping = nullptr;
 };
 

@@ -41,6 +41,14 @@ HttpResponse ListTokens(ApiCall& call);
 HttpResponse CreateToken(ApiCall& call);
 HttpResponse DeleteToken(ApiCall& call);
 
+// subscription_handlers.cc (admin): who is told about alerts, and how the
+// messages to them fared
+HttpResponse ListSubscriptions(ApiCall& call);
+HttpResponse CreateSubscription(ApiCall& call);
+HttpResponse DeleteSubscription(ApiCall& call);
+HttpResponse ListDeliveries(ApiCall& call);
+HttpResponse RedriveDelivery(ApiCall& call);  // POST /api/deliveries/:id/redrive
+
 // live_feed_handler.cc: Server-Sent Events
 HttpResponse LiveFeed(ApiCall& call);
 

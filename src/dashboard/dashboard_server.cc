@@ -45,7 +45,17 @@ Result<std::unique_ptr<DashboardServer>> DashboardServer::Start(DashboardOptions
   per_address.free_failures *= 4;  // several people may share one address
   server->address_limiter_ = std::make_unique<LoginLimiter>(per_address);
 
+  Result<std::unique_ptr<SubscriptionStore>> subscriptions =
+      SubscriptionStore::Open(pipeline->topic().path());
+  if (!subscriptions.ok()) return subscriptions.status();
+  server->subscriptions_ = std::move(subscriptions).value();
+  Result<std::unique_ptr<DeliveryStore>> deliveries = DeliveryStore::Open(pipeline->topic().path());
+  if (!deliveries.ok()) return deliveries.status();
+  server->deliveries_ = std::move(deliveries).value();
+
   DashboardServices& services = server->services_;
+  services.subscriptions = server->subscriptions_.get();
+  services.deliveries = server->deliveries_.get();
   services.users = server->users_.get();
   services.sessions = server->sessions_.get();
   services.index = server->index_.get();
@@ -61,6 +71,7 @@ Result<std::unique_ptr<DashboardServer>> DashboardServer::Start(DashboardOptions
       server->options_.http, [self](HttpRequest& request) { return self->Handle(request); });
   if (!http.ok()) return http.status();
   server->server_ = std::move(http).value();
+  server->services_.bound_port = server->server_->port();
   return server;
 }
 

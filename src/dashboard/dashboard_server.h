@@ -44,6 +44,8 @@ class DashboardServer {
   std::unique_ptr<InventoryReader> reader_;
   std::unique_ptr<LoginLimiter> limiter_;
   std::unique_ptr<LoginLimiter> address_limiter_;
+  std::unique_ptr<SubscriptionStore> subscriptions_;
+  std::unique_ptr<DeliveryStore> deliveries_;
   VersionedCache overview_cache_;
   DashboardServices services_;
   std::unique_ptr<ApiRouter> router_;

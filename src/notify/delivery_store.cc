@@ -220,14 +220,19 @@ Result<std::vector<DigestGroup>> DeliveryStore::ReadyDigests(uint64_t checked_th
   return groups;
 }
 
-Result<std::vector<Delivery>> DeliveryStore::ClaimDue(int64_t now_ms, size_t limit) {
+Result<std::vector<Delivery>> DeliveryStore::ClaimDue(int64_t now_ms, size_t limit,
+                                                      std::span<const int64_t> skip_subscriptions) {
+  std::string skip;
+  for (int64_t id : skip_subscriptions) skip += (skip.empty() ? "" : ",") + std::to_string(id);
+  if (!skip.empty()) skip = " AND d.subscription_id NOT IN (" + skip + ")";
   std::lock_guard<std::mutex> lock(mutex_);
   Result<std::unique_ptr<SqliteTransaction>> transaction = SqliteTransaction::Begin(db_.get());
   if (!transaction.ok()) return transaction.status();
   Result<SqliteStatement> select =
       db_->Prepare(std::string(kDeliveryColumns) +
                    " FROM deliveries d WHERE d.state = 'pending' AND d.claimed = 0 AND "
-                   "d.next_attempt_ms <= ?1 ORDER BY d.next_attempt_ms, d.id LIMIT ?2");
+                   "d.next_attempt_ms <= ?1" +
+                   skip + " ORDER BY d.next_attempt_ms, d.id LIMIT ?2");
   if (!select.ok()) return select.status();
   select->Bind(1, now_ms).Bind(2, static_cast<int64_t>(limit));
   Result<std::vector<Delivery>> due = CollectRows<Delivery>(*select, ReadDelivery);

@@ -114,7 +114,10 @@ class DeliveryStore {
 
   // Sending. Claimed deliveries are not handed out again until Apply
   // releases them; ReleaseClaims (at start) frees those of a crashed run.
-  Result<std::vector<Delivery>> ClaimDue(int64_t now_ms, size_t limit);
+  // Deliveries of `skip_subscriptions` are left alone (their receiver has
+  // enough waiting already).
+  Result<std::vector<Delivery>> ClaimDue(int64_t now_ms, size_t limit,
+                                         std::span<const int64_t> skip_subscriptions = {});
   Result<std::optional<int64_t>> NextAttemptMs();
   Status ReleaseClaims();
   Status Apply(std::span<const DeliveryChange> changes);

@@ -12,6 +12,7 @@ namespace {
 // Claimed deliveries held in memory at most: enough to keep every sender
 // busy, few enough that a restart has little to hand out again.
 constexpr size_t kMaxBacklog = 2000;
+constexpr size_t kMaxBacklogPerSubscription = 500;
 // Fan-out passes per round, so that sending keeps going during a burst.
 constexpr int kFanoutPassesPerRound = 4;
 
@@ -99,28 +100,44 @@ void DeliveryWorker::RunSender() {
 
 int64_t DeliveryWorker::Round() {
   RecordOutcomes();
-  bool busy = false;
-  for (int pass = 0; pass < kFanoutPassesPerRound; ++pass) {
-    Result<size_t> done = parts_.fanout->RunOnce();
-    if (!done.ok()) {
-      LogProblem("delivery.fanout_failed", done.status());
-      break;
-    }
-    if (*done == 0) break;
-    busy = pass + 1 == kFanoutPassesPerRound;
+  // Without a wake-up, look for work now and then: redrives and retries
+  // that fell due, digests whose file is now checked.
+  int64_t now = parts_.clock->NowMillis();
+  if (next_due_ms_ && now >= *next_due_ms_) maybe_due_ = true;
+  bool poll = now - last_poll_ms_ >= options_.idle_poll_ms;
+  if (poll) {
+    last_poll_ms_ = now;
+    maybe_due_ = true;
   }
-  ClaimAndDispatch();
+  bool busy = false;
+  if (alerts_pending_.exchange(false) || poll) {
+    for (int pass = 0; pass < kFanoutPassesPerRound; ++pass) {
+      Result<size_t> done = parts_.fanout->RunOnce();
+      if (!done.ok()) {
+        LogProblem("delivery.fanout_failed", done.status());
+        break;
+      }
+      if (*done == 0) break;
+      maybe_due_ = true;
+      if (pass + 1 == kFanoutPassesPerRound) {
+        busy = true;
+        alerts_pending_ = true;  // more to fan out next round
+      }
+    }
+  }
+  if (maybe_due_) ClaimAndDispatch();
   if (busy) return 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!outcomes_.empty()) return 0;
   }
-  int64_t sleep_ms = options_.idle_poll_ms;
+  int64_t sleep_ms = options_.idle_poll_ms - (parts_.clock->NowMillis() - last_poll_ms_);
   Result<std::optional<int64_t>> next = parts_.deliveries->NextAttemptMs();
-  if (next.ok() && *next && backlog_size_ < kMaxBacklog) {
-    sleep_ms = std::clamp<int64_t>(**next - parts_.clock->NowMillis(), 0, sleep_ms);
+  next_due_ms_ = next.ok() ? *next : std::nullopt;
+  if (next_due_ms_ && backlog_size_ < kMaxBacklog) {
+    sleep_ms = std::min<int64_t>(sleep_ms, *next_due_ms_ - parts_.clock->NowMillis());
   }
-  return sleep_ms;
+  return std::max<int64_t>(sleep_ms, 0);
 }
 
 void DeliveryWorker::RecordOutcomes() {
@@ -184,7 +201,15 @@ DeliveryChange DeliveryWorker::ChangeFor(const Outcome& outcome, int64_t now_ms)
 }
 
 void DeliveryWorker::ClaimAndDispatch() {
-  if (loop_.stopping() || backlog_size_ >= kMaxBacklog) return;
+  // Refill only when half the backlog has gone: one claim per thousand
+  // deliveries, not one per outcome. maybe_due_ stays set meanwhile.
+  if (loop_.stopping() || backlog_size_ > kMaxBacklog / 2) return;
+  // A subscription with plenty waiting (e.g. its receiver hangs) gets no
+  // more, so it cannot fill the backlog and starve the others.
+  std::vector<int64_t> full;
+  for (const auto& [subscription_id, queue] : backlog_) {
+    if (queue.size() >= kMaxBacklogPerSubscription) full.push_back(subscription_id);
+  }
   Result<std::vector<Subscription>> active = parts_.subscriptions->List();
   if (!active.ok()) {
     LogProblem("delivery.subscriptions_unreadable", active.status());
@@ -193,12 +218,15 @@ void DeliveryWorker::ClaimAndDispatch() {
   active_.clear();
   for (Subscription& s : *active) active_.emplace(s.id, std::move(s));
 
+  size_t wanted = kMaxBacklog - backlog_size_;
   Result<std::vector<Delivery>> due =
-      parts_.deliveries->ClaimDue(parts_.clock->NowMillis(), kMaxBacklog - backlog_size_);
+      parts_.deliveries->ClaimDue(parts_.clock->NowMillis(), wanted, full);
   if (!due.ok()) {
     LogProblem("delivery.claim_failed", due.status());
     return;
   }
+  // A full claim may have left more behind; a short one took all that is due.
+  maybe_due_ = due->size() == wanted;
   std::vector<DeliveryChange> dropped;
   for (Delivery& d : *due) {
     if (!active_.contains(d.subscription_id)) {

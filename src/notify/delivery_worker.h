@@ -12,11 +12,13 @@
 #ifndef INVTRACK_NOTIFY_DELIVERY_WORKER_H_
 #define INVTRACK_NOTIFY_DELIVERY_WORKER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -32,8 +34,8 @@ namespace invtrack {
 
 struct DeliveryWorkerOptions {
   RetryOptions retry;
-  int sender_threads = 8;
-  int per_subscription_in_flight = 4;
+  int sender_threads = 16;
+  int per_subscription_in_flight = 8;
   // How often the loop looks for work nobody woke it for: deliveries
   // redriven by another process, digests whose file is now checked.
   int64_t idle_poll_ms = 250;
@@ -61,8 +63,11 @@ class DeliveryWorker {
   // Lets in-progress sends finish (their channel timeouts bound this),
   // records their outcomes and stops.
   void Stop();
-  // New alerts were published, or deliveries may be due.
-  void Wake() { loop_.Notify(); }
+  // New alerts were published.
+  void Wake() {
+    alerts_pending_ = true;
+    loop_.Notify();
+  }
 
  private:
   struct Task {
@@ -104,6 +109,10 @@ class DeliveryWorker {
   std::map<int64_t, int> in_flight_;
   std::map<int64_t, Subscription> active_;  // refreshed before each claim
   size_t backlog_size_ = 0;
+  bool maybe_due_ = true;  // deliveries may wait in the store unclaimed
+  int64_t last_poll_ms_ = 0;
+  std::optional<int64_t> next_due_ms_;  // the earliest retry waiting
+  std::atomic<bool> alerts_pending_{true};
   bool started_ = false;
 };
 

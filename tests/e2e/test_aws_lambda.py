@@ -26,6 +26,7 @@ import os
 import pathlib
 import queue
 import re
+import sys
 import threading
 import time
 import uuid
@@ -191,6 +192,17 @@ def receive_alerts(moto: Moto, queue_url: str, expected: int) -> List[dict]:
     return got
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A threading HTTP server that does not print a traceback when a client
+    it served is stopped mid-connection (every bootstrap is, at teardown)."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 # ---- the Lambda Runtime API, for the test -------------------------------------------
 
 
@@ -265,7 +277,7 @@ class RuntimeApi:
                     return self._reply(202, b'{"status":"OK"}')
                 self._reply(404)
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -364,7 +376,7 @@ class FaultProxy:
 
             do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _handle
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -766,7 +778,7 @@ class CapturingEndpoint:
 
             do_GET = do_POST = do_HEAD = do_PUT = _handle
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

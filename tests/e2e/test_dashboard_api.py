@@ -53,7 +53,7 @@ def test_first_start_admin_has_a_one_time_password(cli):
     out = proc.stdout
     base = re.search(r"^Dashboard: (http://127\.0\.0\.1:\d+)$", out, re.M).group(1)
     path = cli.data_dir / "dashboard-admin-password"
-    assert f"one-time password is in {path}" in out
+    assert f"Dashboard user 'admin' created; its one-time password is in {path}" in out
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     one_time = path.read_text().strip()
     assert one_time not in out  # not printed, only the file is named
@@ -81,7 +81,7 @@ def test_first_start_admin_has_a_one_time_password(cli):
     stop(proc)
     proc = cli.start("serve", "--no-demo")
     proc.wait_for_stdout("S3 endpoint: ", timeout=120)
-    assert "First start: dashboard user" not in proc.stdout
+    assert "Dashboard user 'admin' created" not in proc.stdout
     stop(proc)
 
 
@@ -453,9 +453,15 @@ def test_names_are_data(dash, cli):
     reply = session.call("POST", "/api/uploads?store=Berlin&name=xss.csv",
                          f'store,item,count\nBerlin,"{name}",0\n', {"Content-Type": "text/csv"})
     assert reply.json()["outcome"] == "applied"
-    items = session.get("/api/stores/Berlin/items?q=" + q("<img")).json()["items"]
+    # The dashboard's index follows the change stream (polled every 100 ms).
+    deadline = time.monotonic() + 20
+    while True:
+        items = session.get("/api/stores/Berlin/items?q=" + q("<img")).json()["items"]
+        reply = session.get("/api/stores/Berlin/items/" + q(name) + "/history")
+        if (items and reply.status == 200) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert [i["item"] for i in items] == [name]
-    reply = session.get("/api/stores/Berlin/items/" + q(name) + "/history")
     assert reply.status == 200 and reply.json()["item"] == name
     assert reply.header("Content-Type").startswith("application/json")
     assert reply.header("X-Content-Type-Options") == "nosniff"

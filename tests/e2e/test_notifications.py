@@ -95,7 +95,9 @@ def test_subscribe_refuses_bad_input_and_stores_nothing(cli, args, message):
 
 def test_webhook_to_own_admin_interface_is_refused_unless_allowed(cli):
     cli.env_extra["INVTRACK_S3_LISTEN"] = "127.0.0.1:9876"
-    for url in ["http://127.0.0.1:9876/", "http://localhost:9876/x", "http://[::1]:9876/"]:
+    cli.env_extra["INVTRACK_DASHBOARD_LISTEN"] = "0.0.0.0:9878"
+    for url in ["http://127.0.0.1:9876/", "http://localhost:9876/x", "http://[::1]:9876/",
+                "http://127.0.0.1:9878/api/users", "http://localhost:9878/"]:
         result = cli.run("subscribe", "webhook", url)
         assert result.returncode == 2 and "own interface" in result.stderr, result.describe()
     subscribe(cli, "webhook", "http://127.0.0.1:9877/")  # another port is fine
@@ -340,3 +342,62 @@ def test_thresholds_refuse_bad_input(cli, args, message):
     assert message in result.stderr, result.stderr
     listed = cli.ok("thresholds", "list", "--format", "json").json_lines()
     assert [t["source"] for t in listed] == ["config"]
+
+
+# ---- the same through the dashboard API ------------------------------------
+
+def test_subscriptions_and_deliveries_through_the_dashboard_api(cli, receiver):
+    from dashboard_support import add_user, sign_in, start_dashboard, stop as stop_dashboard
+    dash = start_dashboard(cli, "--no-demo")
+    try:
+        admin = dash.admin()
+        created = admin.call("POST", "/api/subscriptions",
+                             {"channel": "webhook", "address": receiver.url, "kinds": ["OUT"]})
+        assert created.status == 201, created.body
+        hook = created.json()
+        assert hook["signed"] and len(hook["secret"]) >= 32 and hook["kinds"] == ["OUT"]
+        for bad, message in [({"channel": "email", "address": "nope"}, "e-mail"),
+                             ({"channel": "sms", "address": "0151"}, "E.164"),
+                             ({"channel": "pigeon", "address": "x"}, "unknown channel"),
+                             ({"channel": "email"}, "required"),
+                             ({"channel": "email", "address": "a@b.de", "stores": "Berlin"},
+                              "array"),
+                             ({"channel": "email", "address": "a@b.de", "digest": "yes"},
+                              "true or false"),
+                             ({"channel": "webhook", "address": dash.base + "/api/users"},
+                              "own interface")]:
+            reply = admin.call("POST", "/api/subscriptions", bad)
+            assert reply.status == 400 and message in reply.json()["message"], (bad, reply.body)
+        no_csrf = admin.call("POST", "/api/subscriptions",
+                             {"channel": "email", "address": "a@b.de"}, csrf=False)
+        assert no_csrf.status == 403
+        listed = admin.get("/api/subscriptions").json()["subscriptions"]
+        assert [s["id"] for s in listed] == [hook["id"]] and "secret" not in listed[0]
+        # The CLI sees the API's subscription and the other way round.
+        assert [s["id"] for s in cli.ok("subscriptions", "--format", "json").json_lines()] == \
+            [hook["id"]]
+
+        cli.write("berlin.csv", OUT_FILE)
+        cli.ok("load", "berlin.csv")
+        wait_until(lambda: len(receiver.received()) == 1, 20, "the webhook")
+        assert verify_signature(receiver.received()[0], hook["secret"])
+        wait_until(lambda: [d["state"] for d in
+                            admin.get("/api/deliveries").json()["deliveries"]] == ["sent"],
+                   20, "the delivery listed as sent")
+        assert admin.get("/api/deliveries?state=bogus").status == 400
+        assert admin.get("/api/deliveries?limit=0").status == 400
+        delivery = admin.get("/api/deliveries?state=sent").json()["deliveries"][0]
+        redrive = admin.call("POST", f"/api/deliveries/{delivery['id']}/redrive")
+        assert redrive.status == 404 and "is not dead" in redrive.json()["message"]
+
+        add_user(cli, "vera", "viewer", "viewer-password-1")
+        viewer = sign_in(dash.base, "vera", "viewer-password-1")
+        assert viewer.get("/api/subscriptions").status == 403
+        assert viewer.call("DELETE", f"/api/subscriptions/{hook['id']}").status == 403
+
+        assert admin.call("DELETE", f"/api/subscriptions/{hook['id']}").status == 204
+        assert admin.call("DELETE", f"/api/subscriptions/{hook['id']}").status == 404
+        assert admin.call("DELETE", "/api/subscriptions/abc").status == 404
+        assert admin.get("/api/subscriptions").json()["subscriptions"] == []
+    finally:
+        stop_dashboard(dash.proc)

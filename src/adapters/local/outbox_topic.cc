@@ -89,8 +89,18 @@ Status OutboxTopic::Publish(std::span<const Alert> alerts, size_t* published) {
   return Status::OK();
 }
 
+Result<SqliteDb*> OutboxTopic::Reader() const {
+  if (!reader_) {
+    Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path_, SqliteOptions{.read_only = true});
+    if (!db.ok()) return db.status();
+    reader_ = std::move(db).value();
+  }
+  return reader_.get();
+}
+
 Result<std::vector<StoredAlert>> OutboxTopic::List(int64_t after_position, size_t limit) const {
-  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path_, SqliteOptions{.read_only = true});
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  Result<SqliteDb*> db = Reader();
   if (!db.ok()) return db.status();
   Result<SqliteStatement> select = (*db)->Prepare(
       std::string(kAlertColumns) + " WHERE position > ?1 ORDER BY position LIMIT ?2");
@@ -107,7 +117,8 @@ Result<std::vector<StoredAlert>> OutboxTopic::List(int64_t after_position, size_
 }
 
 Result<std::vector<StoredAlert>> OutboxTopic::Get(std::span<const int64_t> positions) const {
-  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path_, SqliteOptions{.read_only = true});
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  Result<SqliteDb*> db = Reader();
   if (!db.ok()) return db.status();
   Result<SqliteStatement> select =
       (*db)->Prepare(std::string(kAlertColumns) + " WHERE position = ?1");

@@ -51,6 +51,11 @@ class OutboxTopic final : public Topic {
   SqliteStatement insert_;        // guarded by publish_mutex_
   std::unique_ptr<WalCheckpointer> checkpointer_;
   std::function<void()> listener_;  // guarded by publish_mutex_
+  // Opened on first read and kept: the delivery worker reads after every
+  // publish, and opening a connection costs more than the query.
+  Result<SqliteDb*> Reader() const;  // needs reader_mutex_
+  mutable std::mutex reader_mutex_;
+  mutable std::unique_ptr<SqliteDb> reader_;  // guarded by reader_mutex_
 };
 
 }  // namespace invtrack
