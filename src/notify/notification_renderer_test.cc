@@ -41,7 +41,7 @@ TEST(NotificationRendererTest, OneAlertKeepsTheLabWordingAndEscapesHtml) {
 }
 
 TEST(NotificationRendererTest, IdsAreSafeForHeaders) {
-  EXPECT_EQ(NotificationId("a b\r\n<c>@d", 1), "a_b____c__d.s1");
+  EXPECT_EQ(NotificationId("a b\r\n<c>@d", 1), "a_b___c__d.s1");
   EXPECT_EQ(NotificationId("x", 2, "-digest"), "x-digest.s2");
 }
 
