@@ -10,6 +10,7 @@
 #include "cli/output.h"
 #include "core/time_format.h"
 #include "notify/local_notifier.h"
+#include "notify/notify_json.h"
 
 namespace invtrack {
 
@@ -53,20 +54,7 @@ int RunList(const CliContext& context, const DeliveriesArgs& args) {
   for (const DeliveryView& v : *list) {
     const Delivery& d = v.delivery;
     if (*format == OutputFormat::kJson) {
-      std::cout << nlohmann::json{{"id", d.id},
-                                  {"message_id", d.notification.id},
-                                  {"subscription", d.subscription_id},
-                                  {"channel", ChannelName(v.channel)},
-                                  {"address", v.address},
-                                  {"state", DeliveryStateName(d.state)},
-                                  {"attempts", d.attempts},
-                                  {"last_error", d.last_error},
-                                  {"created", FormatIsoMillis(d.created_ms)},
-                                  {"sent", d.sent_ms ? FormatIsoMillis(d.sent_ms) : ""},
-                                  {"next_attempt", d.state == DeliveryState::kPending
-                                                       ? FormatIsoMillis(d.next_attempt_ms)
-                                                       : ""}}
-                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+      std::cout << DeliveryJson(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                 << "\n";
       continue;
     }

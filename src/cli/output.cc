@@ -9,6 +9,7 @@
 
 #include "core/csv_writer.h"
 #include "core/time_format.h"
+#include "notify/notify_json.h"
 
 namespace invtrack {
 
@@ -136,17 +137,6 @@ std::string DeliverySummary(const DeliveryView& v) {
     text += ", last error: " + d.last_error;
   }
   return text;
-}
-
-nlohmann::json DeliveryJson(const DeliveryView& v) {
-  const Delivery& d = v.delivery;
-  return {{"id", d.id},
-          {"message_id", d.notification.id},
-          {"channel", ChannelName(v.channel)},
-          {"address", v.address},
-          {"state", DeliveryStateName(d.state)},
-          {"attempts", d.attempts},
-          {"last_error", d.last_error}};
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "core/time_format.h"
 #include "notify/local_notifier.h"
+#include "notify/notify_json.h"
 #include "notify/subscription_request.h"
 
 namespace invtrack {
@@ -41,17 +42,6 @@ std::vector<std::string> KindNames(const std::vector<AlertKind>& kinds) {
   std::vector<std::string> names;
   for (AlertKind k : kinds) names.emplace_back(AlertKindName(k));
   return names;
-}
-
-nlohmann::json SubscriptionJson(const Subscription& s) {
-  return {{"id", s.id},
-          {"channel", ChannelName(s.channel)},
-          {"address", s.address},
-          {"stores", s.stores},
-          {"kinds", KindNames(s.kinds)},
-          {"digest", s.digest},
-          {"signed", !s.secret.empty()},
-          {"created", FormatIsoMillis(s.created_ms)}};
 }
 
 // The addresses of this installation's own HTTP interfaces: a webhook to

@@ -4,38 +4,11 @@
 
 #include "core/time_format.h"
 #include "dashboard/api_handlers.h"
+#include "notify/notify_json.h"
 
 namespace invtrack {
 
 namespace {
-
-nlohmann::json SubscriptionJson(const Subscription& s) {
-  nlohmann::json kinds = nlohmann::json::array();
-  for (AlertKind k : s.kinds) kinds.push_back(AlertKindName(k));
-  return {{"id", s.id},
-          {"channel", ChannelName(s.channel)},
-          {"address", s.address},
-          {"stores", s.stores},
-          {"kinds", std::move(kinds)},
-          {"digest", s.digest},
-          {"signed", !s.secret.empty()},
-          {"created", FormatIsoMillis(s.created_ms)}};
-}
-
-nlohmann::json DeliveryJson(const DeliveryView& v) {
-  const Delivery& d = v.delivery;
-  return {{"id", d.id},
-          {"message_id", d.notification.id},
-          {"subscription", d.subscription_id},
-          {"channel", ChannelName(v.channel)},
-          {"address", v.address},
-          {"state", DeliveryStateName(d.state)},
-          {"attempts", d.attempts},
-          {"last_error", d.last_error},
-          {"subject", d.notification.subject},
-          {"created", FormatIsoMillis(d.created_ms)},
-          {"sent", d.sent_ms ? nlohmann::json(FormatIsoMillis(d.sent_ms)) : nullptr}};
-}
 
 std::optional<int64_t> ParseId(const std::string& text) {
   int64_t value = 0;
