@@ -35,7 +35,8 @@ class DirBucketInlineTest : public ::testing::Test {
 
   void Reopen() {
     bucket_.reset();
-    Result<std::unique_ptr<DirBucket>> opened = DirBucket::OpenDir(root(), "inventory");
+    Result<std::unique_ptr<DirBucket>> opened =
+        DirBucket::OpenDir(root(), "inventory", DirBucketOptions{.inline_body_limit = kLimit});
     ASSERT_OK(opened);
     bucket_ = std::move(*opened);
   }
@@ -273,7 +274,8 @@ INSERT INTO meta (id, last_sequencer) VALUES (1, 5);
 
 TEST_F(DirBucketOldLayoutTest, OldObjectsStayReadableAndNewSmallOnesGoInline) {
   WriteOldLayout("stores/old.csv", "sku,qty\nA,1\n");
-  Result<std::unique_ptr<DirBucket>> bucket = DirBucket::OpenDir(root(), "inventory");
+  Result<std::unique_ptr<DirBucket>> bucket =
+      DirBucket::OpenDir(root(), "inventory", DirBucketOptions{.inline_body_limit = kLimit});
   ASSERT_OK(bucket);
   EXPECT_EQ(CountFiles(root() / "data"), 1);  // referenced: not garbage
   EXPECT_EQ(Get(**bucket, "stores/old.csv").value(), "sku,qty\nA,1\n");
@@ -293,7 +295,8 @@ TEST_F(DirBucketOldLayoutTest, OldObjectsStayReadableAndNewSmallOnesGoInline) {
 
   // And the upgraded layout opens again.
   bucket->reset();
-  Result<std::unique_ptr<DirBucket>> again = DirBucket::OpenDir(root(), "inventory");
+  Result<std::unique_ptr<DirBucket>> again =
+      DirBucket::OpenDir(root(), "inventory", DirBucketOptions{.inline_body_limit = kLimit});
   ASSERT_OK(again);
   EXPECT_EQ(Get(**again, "stores/new.csv").value(), "sku,qty\nB,2\n");
 }

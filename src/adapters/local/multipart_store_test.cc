@@ -305,7 +305,7 @@ TEST_F(MultipartStoreTest, FailingHookLeavesPreviousVersionAndParts) {
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(Get(*bucket_, "big.csv").value(), "previous");
   ASSERT_OK(store_->ListParts(id, 0, 10));
-  EXPECT_EQ(DataFiles(), 1);  // the part; the small previous version is inline
+  EXPECT_EQ(DataFiles(), 2);  // the previous version and the part
   EXPECT_EQ(TmpFiles(), 0);
   // Nothing was lost: it can be completed now.
   ASSERT_OK(store_->Complete(id, {{1, Md5Hex("new")}}, {}, 1));
