@@ -5,18 +5,6 @@
 
 namespace invtrack {
 
-namespace {
-
-Result<int64_t> DataVersion(SqliteDb& db) {
-  Result<SqliteStatement> select = db.Prepare("PRAGMA data_version");
-  if (!select.ok()) return select.status();
-  Result<bool> row = select->Step();
-  if (!row.ok()) return row.status();
-  return select->ColumnInt(0);
-}
-
-}  // namespace
-
 Result<std::unique_ptr<SessionStore>> SessionStore::Open(const std::filesystem::path& path,
                                                          SessionLimits limits) {
   Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path);
@@ -35,7 +23,7 @@ Result<std::unique_ptr<SessionStore>> SessionStore::Open(const std::filesystem::
 }
 
 Status SessionStore::ReloadLocked() {
-  Result<int64_t> version = DataVersion(*db_);
+  Result<int64_t> version = db_->DataVersion();
   if (!version.ok()) return version.status();
   Result<SqliteStatement> select =
       db_->Prepare("SELECT digest, user, csrf, created_ms FROM sessions");
@@ -61,7 +49,7 @@ Status SessionStore::ReloadLocked() {
 }
 
 void SessionStore::RefreshLocked() {
-  Result<int64_t> version = DataVersion(*db_);
+  Result<int64_t> version = db_->DataVersion();
   if (version.ok() && *version != data_version_) (void)ReloadLocked();
 }
 

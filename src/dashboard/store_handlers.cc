@@ -157,20 +157,24 @@ HttpResponse ListItems(ApiCall& call) {
   std::tie(version.policy, version.policy_generation) = call.services.index->Policy();
   Result<ItemPage> items = call.services.reader->Items(query, version);
   if (!items.ok()) return StatusResponse(items.status());
-  nlohmann::json rows = nlohmann::json::array();
+  // Rendered straight into text: this is the dashboard's busiest request,
+  // and a JSON tree per row cost more than finding the rows.
+  std::string body = "{\"store\":" + JsonDump(store) + ",\"items\":[";
   for (const ItemRow& row : items->items) {
-    rows.push_back({{"item", row.item},
-                    {"count", row.count},
-                    {"threshold", row.threshold},
-                    {"level", LevelName(row.level)},
-                    {"updated_ms", row.updated_ms},
-                    {"source_key", row.source_key}});
+    if (body.back() != '[') body += ',';
+    body += "{\"item\":" + JsonDump(row.item);
+    body += ",\"count\":" + std::to_string(row.count);
+    body += ",\"threshold\":" + std::to_string(row.threshold);
+    body += ",\"level\":\"" + std::string(LevelName(row.level)) + '"';
+    body += ",\"updated_ms\":" + std::to_string(row.updated_ms);
+    body += ",\"source_key\":" + JsonDump(row.source_key) + '}';
   }
-  return JsonResponse(200, {{"store", store},
-                            {"items", std::move(rows)},
-                            {"total", items->total},
-                            {"page", query.page},
-                            {"per_page", query.per_page}});
+  body += "],\"total\":" + std::to_string(items->total);
+  body += ",\"page\":" + std::to_string(query.page);
+  body += ",\"per_page\":" + std::to_string(query.per_page) + '}';
+  HttpResponse response = JsonResponse(200, nullptr);
+  response.body = std::move(body);
+  return response;
 }
 
 HttpResponse GetItemHistory(ApiCall& call) {

@@ -54,14 +54,6 @@ Status ValidateGrants(const std::vector<std::string>& stores) {
   return Status::OK();
 }
 
-Result<int64_t> DataVersion(SqliteDb& db) {
-  Result<SqliteStatement> select = db.Prepare("PRAGMA data_version");
-  if (!select.ok()) return select.status();
-  Result<bool> row = select->Step();
-  if (!row.ok()) return row.status();
-  return select->ColumnInt(0);
-}
-
 }  // namespace
 
 int64_t NowMs() {
@@ -83,7 +75,7 @@ Result<std::unique_ptr<UserStore>> UserStore::Open(const std::filesystem::path& 
 }
 
 Status UserStore::ReloadLocked() {
-  Result<int64_t> version = DataVersion(*db_);
+  Result<int64_t> version = db_->DataVersion();
   if (!version.ok()) return version.status();
   Result<SqliteStatement> select =
       db_->Prepare("SELECT name, role, stores, password_hash, must_change, created_ms FROM users");
@@ -108,7 +100,7 @@ Status UserStore::ReloadLocked() {
 }
 
 void UserStore::RefreshLocked() {
-  Result<int64_t> version = DataVersion(*db_);
+  Result<int64_t> version = db_->DataVersion();
   // On a read error the cache stays as it was; the next call tries again.
   if (version.ok() && *version != data_version_) (void)ReloadLocked();
 }

@@ -125,11 +125,9 @@ class AccessKeyStore::Impl {
 
  private:
   Status RefreshLocked() {
-    Result<SqliteStatement> version = db_->Prepare("PRAGMA data_version");
+    Result<int64_t> version = db_->DataVersion();
     if (!version.ok()) return version.status();
-    Result<bool> row = version->Step();
-    if (!row.ok()) return row.status();
-    int64_t now = *row ? version->ColumnInt(0) : -1;
+    int64_t now = *version;
     // data_version does not change for this connection's own commits, so
     // Create and Revoke clear loaded_ themselves.
     if (loaded_ && now == data_version_) {

@@ -164,7 +164,23 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::filesystem::path& pa
   return db;
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+SqliteDb::~SqliteDb() {
+  sqlite3_finalize(data_version_);
+  sqlite3_close_v2(db_);
+}
+
+Result<int64_t> SqliteDb::DataVersion() {
+  if (data_version_ == nullptr) {
+    int rc = sqlite3_prepare_v3(db_, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+                                &data_version_, nullptr);
+    if (rc != SQLITE_OK) return StatusFromCode(rc, "PRAGMA data_version", db_);
+  }
+  int rc = sqlite3_step(data_version_);
+  int64_t version = rc == SQLITE_ROW ? sqlite3_column_int64(data_version_, 0) : 0;
+  sqlite3_reset(data_version_);
+  if (rc != SQLITE_ROW) return StatusFromCode(rc, "PRAGMA data_version", db_);
+  return version;
+}
 
 Status SqliteDb::Exec(std::string_view sql) {
   std::string owned(sql);

@@ -94,6 +94,11 @@ class SqliteDb {
   int64_t LastInsertRowId() const;
   int Changes() const;
 
+  // `PRAGMA data_version`: changes whenever another connection commits to
+  // the file (not for this connection's own commits). Caches of what a
+  // table holds compare it per request, so its statement is prepared once.
+  Result<int64_t> DataVersion();
+
   sqlite3* raw() const { return db_; }
   const std::filesystem::path& path() const { return path_; }
 
@@ -107,6 +112,7 @@ class SqliteDb {
 
   sqlite3* db_;
   std::filesystem::path path_;
+  sqlite3_stmt* data_version_ = nullptr;  // prepared on first DataVersion()
 };
 
 // BEGIN IMMEDIATE on construction; rolls back on destruction unless

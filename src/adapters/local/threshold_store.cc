@@ -105,11 +105,9 @@ Status ThresholdStore::ApplyTo(StockPolicy* policy) {
 
 Result<bool> ThresholdStore::Changed() {
   std::lock_guard<std::mutex> lock(mutex_);
-  Result<SqliteStatement> pragma = db_->Prepare("PRAGMA data_version");
-  if (!pragma.ok()) return pragma.status();
-  Result<bool> row = pragma->Step();
-  if (!row.ok()) return row.status();
-  int64_t version = *row ? pragma->ColumnInt(0) : 0;
+  Result<int64_t> data_version = db_->DataVersion();
+  if (!data_version.ok()) return data_version.status();
+  int64_t version = *data_version;
   bool changed = seen_version_ != version || seen_own_writes_ != own_writes_;
   seen_version_ = version;
   seen_own_writes_ = own_writes_;
