@@ -100,6 +100,11 @@ void HttpConnection::Serve() {
     // A client still waiting for "100 Continue" may or may not send its
     // body now; a large unread body is cheaper to cut off than to drain.
     if (keep_alive && !body.complete() && !body.DiscardRest(kMaxDrainBytes)) keep_alive = false;
+    // botocore takes a final answer that came without "100 Continue" for an
+    // early refusal and then misreads the next response on the connection
+    // until its read timeout (boto/botocore#3755): a connection that stays
+    // open answers the expectation first, even for an empty body.
+    if (keep_alive && !body.AnswerContinue().ok()) return;
     keep_alive = keep_alive && !stopping_.load(std::memory_order_relaxed);
 
     if (!writer.Send(response, head_request, head.version, keep_alive).ok()) return;

@@ -191,6 +191,34 @@ TEST(HttpServerBodyTest, Expect100ContinueIsSentOnlyWhenTheHandlerReads) {
   EXPECT_NE(client.received().find("\r\n\r\n5 "), std::string::npos) << client.received();
 }
 
+// botocore sends `Expect: 100-continue` with empty bodies too, and takes a
+// final answer without "100 Continue" for an early refusal: the next
+// response on the same connection is then misread until its read timeout
+// (boto/botocore#3755). A kept-alive connection must answer the
+// expectation, whether or not the handler read the (empty) body.
+TEST(HttpServerBodyTest, Expect100ContinueIsAnsweredForAnEmptyBody) {
+  for (bool handler_reads : {true, false}) {
+    SCOPED_TRACE(handler_reads ? "handler reads" : "handler does not read");
+    auto server = StartTestServer({}, [&](HttpRequest& request) {
+      return handler_reads ? DigestHandler(request) : Answer(403, "denied");
+    });
+    ASSERT_NE(server, nullptr);
+    RawClient client(server->port());
+    const std::string empty_put =
+        "PUT /x HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n";
+    ASSERT_TRUE(client.Send(empty_put));
+    const std::string final_body = handler_reads ? ExpectedDigest(0) : "denied";
+    ASSERT_TRUE(client.ReadUntil(final_body, kGenerous)) << client.received();
+    EXPECT_EQ(client.received().rfind("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 ", 0), 0u)
+        << client.received();
+    EXPECT_EQ(HeaderValue(client.received().substr(25), "Connection"), "keep-alive");
+    // The connection carries the next request, answered the same way.
+    ASSERT_TRUE(client.Send(empty_put));
+    ASSERT_TRUE(client.ReadUntil(final_body + "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 ", kGenerous))
+        << client.received();
+  }
+}
+
 TEST(HttpServerBodyTest, RefusedExpect100ContinueNeverReadsTheBody) {
   std::atomic<int> calls{0};
   auto server = StartTestServer({}, [&](HttpRequest&) {

@@ -23,15 +23,19 @@ Result<size_t> RequestBody::Fail(Status status) {
   return status;
 }
 
+Status RequestBody::AnswerContinue() {
+  if (!continue_pending_) return Status::OK();
+  continue_pending_ = false;
+  return stream_.WriteAll({kContinue});
+}
+
 Result<size_t> RequestBody::Read(char* buffer, size_t capacity) {
   if (!failure_.ok()) return failure_;
-  if (complete_ || capacity == 0) return size_t{0};
-  if (continue_pending_) {
-    // The client asked to be told before it sends the body: now is the time.
-    continue_pending_ = false;
-    Status sent = stream_.WriteAll({kContinue});
-    if (!sent.ok()) return Fail(sent);
-  }
+  if (capacity == 0) return size_t{0};
+  // The client asked to be told before it sends the body: now is the time,
+  // even for an empty one.
+  if (Status sent = AnswerContinue(); !sent.ok()) return Fail(sent);
+  if (complete_) return size_t{0};
   return chunked_ ? ReadChunked(buffer, capacity) : ReadWithLength(buffer, capacity);
 }
 

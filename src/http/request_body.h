@@ -26,9 +26,9 @@ class RequestBody final : public ByteSource {
 
   // The whole body was read: the connection can carry another request.
   bool complete() const { return complete_; }
-  // The client still waits for "100 Continue" that was never sent: it may
-  // or may not send the body now, so the connection cannot be reused.
-  bool awaiting_continue() const { return continue_pending_ && !complete_; }
+  // Sends "100 Continue" if the client asked for it and has not had it yet
+  // (the first Read does it too).
+  Status AnswerContinue();
   bool failed() const { return !failure_.ok(); }
 
   // Reads and discards the rest of the body if it is at most `limit` bytes.

@@ -67,10 +67,8 @@ struct PutOptions {
 struct DirBucketOptions {
   // Bodies of at most this many bytes are kept in their metadata row; 0
   // stores every body as a data file (as data dirs made before inline
-  // bodies do). Off by default for now: concurrent small PUTs from
-  // `aws s3 sync` stalled until the client's read timeout with it on (seen
-  // in the ASan e2e run); see the S3 issue's notes.
-  size_t inline_body_limit = 0;
+  // bodies do).
+  size_t inline_body_limit = 64 * 1024;
 };
 
 // The current version of an object, opened for reading (e.g. to sendfile
@@ -84,8 +82,8 @@ struct OpenedObject {
 
 class DirBucket final : public ObjectReader {
  public:
-  // The inline limit the inline-storage tests use.
-  static constexpr size_t kInlineBodyLimit = 64 * 1024;
+  // The default inline limit.
+  static constexpr size_t kInlineBodyLimit = DirBucketOptions{}.inline_body_limit;
 
   // Opens (creating if needed) the bucket stored in `root`, and removes data
   // files no metadata row refers to (left by a crash mid-Put) unless another
