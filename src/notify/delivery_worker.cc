@@ -125,7 +125,7 @@ int64_t DeliveryWorker::Round() {
       }
     }
   }
-  if (maybe_due_) ClaimAndDispatch();
+  if (maybe_due_) ClaimAndDispatch(poll);
   if (busy) return 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -200,16 +200,11 @@ DeliveryChange DeliveryWorker::ChangeFor(const Outcome& outcome, int64_t now_ms)
   return change;
 }
 
-void DeliveryWorker::ClaimAndDispatch() {
+void DeliveryWorker::ClaimAndDispatch(bool poll) {
   // Refill only when half the backlog has gone: one claim per thousand
-  // deliveries, not one per outcome. maybe_due_ stays set meanwhile.
-  if (loop_.stopping() || backlog_size_ > kMaxBacklog / 2) return;
-  // A subscription with plenty waiting (e.g. its receiver hangs) gets no
-  // more, so it cannot fill the backlog and starve the others.
-  std::vector<int64_t> full;
-  for (const auto& [subscription_id, queue] : backlog_) {
-    if (queue.size() >= kMaxBacklogPerSubscription) full.push_back(subscription_id);
-  }
+  // deliveries, not one per outcome. maybe_due_ stays set meanwhile. The
+  // subscriptions are read again before each claim and at each poll.
+  if (loop_.stopping() || (backlog_size_ > kMaxBacklog / 2 && !poll)) return;
   Result<std::vector<Subscription>> active = parts_.subscriptions->List();
   if (!active.ok()) {
     LogProblem("delivery.subscriptions_unreadable", active.status());
@@ -217,6 +212,14 @@ void DeliveryWorker::ClaimAndDispatch() {
   }
   active_.clear();
   for (Subscription& s : *active) active_.emplace(s.id, std::move(s));
+  DropRemovedFromBacklog();
+  if (backlog_size_ > kMaxBacklog / 2) return;
+  // A subscription with plenty waiting (e.g. its receiver hangs) gets no
+  // more, so it cannot fill the backlog and starve the others.
+  std::vector<int64_t> full;
+  for (const auto& [subscription_id, queue] : backlog_) {
+    if (queue.size() >= kMaxBacklogPerSubscription) full.push_back(subscription_id);
+  }
 
   size_t wanted = kMaxBacklog - backlog_size_;
   Result<std::vector<Delivery>> due =
@@ -230,18 +233,41 @@ void DeliveryWorker::ClaimAndDispatch() {
   std::vector<DeliveryChange> dropped;
   for (Delivery& d : *due) {
     if (!active_.contains(d.subscription_id)) {
-      dropped.push_back(DeliveryChange{d.id, DeliveryState::kDead, d.attempts, d.next_attempt_ms,
-                                       "the subscription was removed", 0});
+      dropped.push_back(RemovedSubscription(d));
       continue;
     }
     backlog_[d.subscription_id].push_back(std::move(d));
     ++backlog_size_;
   }
-  if (!dropped.empty()) {
-    Status applied = parts_.deliveries->Apply(dropped);
-    if (!applied.ok()) LogProblem("delivery.record_failed", applied);
-  }
+  RecordDropped(dropped);
   DispatchBacklog();
+}
+
+DeliveryChange DeliveryWorker::RemovedSubscription(const Delivery& d) {
+  return DeliveryChange{
+      d.id, DeliveryState::kDead, d.attempts, d.next_attempt_ms, "the subscription was removed", 0};
+}
+
+void DeliveryWorker::DropRemovedFromBacklog() {
+  // Claimed before their subscription was removed: they would wait in the
+  // backlog (and take its room) until the next start.
+  std::vector<DeliveryChange> dropped;
+  for (auto it = backlog_.begin(); it != backlog_.end();) {
+    if (active_.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    for (const Delivery& d : it->second) dropped.push_back(RemovedSubscription(d));
+    backlog_size_ -= it->second.size();
+    it = backlog_.erase(it);
+  }
+  RecordDropped(dropped);
+}
+
+void DeliveryWorker::RecordDropped(const std::vector<DeliveryChange>& dropped) {
+  if (dropped.empty()) return;
+  Status applied = parts_.deliveries->Apply(dropped);
+  if (!applied.ok()) LogProblem("delivery.record_failed", applied);
 }
 
 void DeliveryWorker::DispatchBacklog() {

@@ -85,7 +85,12 @@ class DeliveryWorker {
   // how long to sleep.
   int64_t Round();
   void RecordOutcomes();
-  void ClaimAndDispatch();
+  // `poll`: the periodic look for work (see Round).
+  void ClaimAndDispatch(bool poll);
+  // Marks dead the backlog of subscriptions no longer active.
+  void DropRemovedFromBacklog();
+  static DeliveryChange RemovedSubscription(const Delivery& delivery);
+  void RecordDropped(const std::vector<DeliveryChange>& dropped);
   void DispatchBacklog();
   DeliveryChange ChangeFor(const Outcome& outcome, int64_t now_ms);
   void LogProblem(const char* event, const Status& status);

@@ -1,5 +1,7 @@
 #include "notify/delivery_worker.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "notify/notify_test_util.h"
@@ -127,6 +129,31 @@ TEST_F(DeliveryWorkerTest, AHungReceiverDoesNotBlockOtherSubscribers) {
       [](const auto& sent) { return sent.size() == 1 && sent[0].address == "ops@example.com"; }));
   sender_.Release();
   ASSERT_TRUE(WaitForDeliveries([](auto& v) { return AllIn(v, DeliveryState::kSent, 2); }));
+}
+
+TEST_F(DeliveryWorkerTest, ARemovedSubscriptionsWaitingDeliveriesAreDeadAtOnce) {
+  int64_t hung = Subscribe(Channel::kWebhook, "http://hung.example/hook");
+  sender_.Hold("http://hung.example/hook");
+  StartWorker();
+  Load("berlin.csv",
+       "store,item,count\nBerlin,A,0\nBerlin,B,0\nBerlin,C,0\nBerlin,D,0\nBerlin,E,0\n");
+  // Two in the sender's hands (the in-flight limit), three claimed behind.
+  ASSERT_TRUE(sender_.WaitForHeld(2));
+  ASSERT_OK(subscriptions_->Remove(hung, clock_.NowMillis()));
+  auto removed = [](const std::vector<DeliveryView>& v) {
+    return std::count_if(v.begin(), v.end(), [](const DeliveryView& d) {
+             return d.delivery.state == DeliveryState::kDead &&
+                    d.delivery.last_error == "the subscription was removed";
+           }) == 3;
+  };
+  // While the receiver still hangs: nothing waits for it to come back.
+  EXPECT_TRUE(WaitForDeliveries(removed));
+  sender_.Release();
+  ASSERT_TRUE(WaitForDeliveries([&](const std::vector<DeliveryView>& v) {
+    return removed(v) && std::count_if(v.begin(), v.end(), [](const DeliveryView& d) {
+                           return d.delivery.state == DeliveryState::kSent;
+                         }) == 2;
+  }));
 }
 
 TEST_F(DeliveryWorkerTest, AChannelWithoutSenderIsRetriedWithAClearError) {

@@ -48,7 +48,12 @@ class RecordingSender final : public ChannelSender {
 
   SendResult Send(const Subscription& subscription, const Notification& n) override {
     std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [&] { return held_address_ != subscription.address; });
+    if (held_address_ == subscription.address) {
+      ++held_;
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return held_address_ != subscription.address; });
+      --held_;
+    }
     SendResult result;
     if (!script_.empty()) {
       result = script_.front();
@@ -72,6 +77,11 @@ class RecordingSender final : public ChannelSender {
     std::lock_guard<std::mutex> lock(mutex_);
     return sent_;
   }
+  // Waits (bounded) until `count` sends are blocked by Hold.
+  bool WaitForHeld(size_t count, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return held_ >= count; });
+  }
   // Waits (bounded) until `predicate` holds for the sent messages.
   bool WaitForSent(const std::function<bool(const std::vector<Call>&)>& predicate,
                    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
@@ -84,6 +94,7 @@ class RecordingSender final : public ChannelSender {
   std::condition_variable changed_;
   std::deque<SendResult> script_;
   std::string held_address_;
+  size_t held_ = 0;  // sends waiting in Hold
   std::vector<Call> calls_;
   std::vector<Call> sent_;
 };
