@@ -445,6 +445,18 @@ class Lambda:
         lines = [line for line in list(self.proc.stdout_lines) if line.strip()]
         return [json.loads(line) for line in lines]
 
+    def wait_for_log(self, predicate, timeout: float = 30.0) -> dict:
+        """The first log line for which predicate holds, waiting (bounded) for
+        it: stdout is read by another thread, and the bootstrap logs some
+        events after it has posted the response the test waited for."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = next((line for line in self.logs() if predicate(line)), None)
+            if found is not None or time.monotonic() > deadline:
+                assert found is not None, f"no such log line in {self.logs()}"
+                return found
+            time.sleep(0.05)
+
     def stop(self) -> None:
         _stop(self.proc)
         self.api.close()
@@ -541,10 +553,9 @@ def test_upload_load_stream_check_and_alert_in_sqs(moto, world, lambdas):
     assert by_item["Echo Look"]["MessageAttributes"]["Kind"]["Value"] == "LOW"
 
     # The function's logs: JSON lines on stdout carrying the request id.
-    logs = loader.logs()
-    applied = [line for line in logs if line["event"] == "load.applied"]
-    assert applied and applied[0]["requestId"] == request_id and applied[0]["rows"] == 6
-    assert any(line["event"] == "check.done" and line["checked"] == 6 for line in checker.logs())
+    applied = loader.wait_for_log(lambda line: line["event"] == "load.applied")
+    assert applied["requestId"] == request_id and applied["rows"] == 6
+    checker.wait_for_log(lambda line: line["event"] == "check.done" and line["checked"] == 6)
 
 
 def test_identical_reupload_makes_no_stream_records_and_no_alerts(moto, world, lambdas):
@@ -718,9 +729,12 @@ def test_runtime_loop_survives_bad_events_and_honours_deadlines(moto, world, lam
     # And the next invocation is served normally, with its own request id in the logs.
     kind, body, _, request_id = checker.invoke(json.dumps({"Records": []}))
     assert kind == "response" and body == {"batchItemFailures": []}
-    done = [line for line in checker.logs() if line["event"] == "invocation.done"]
-    assert done[-1]["requestId"] == request_id and done[-1]["ok"] is True
-    assert len({line["requestId"] for line in done}) == len(done) == 5
+    done = checker.wait_for_log(lambda line: line["event"] == "invocation.done"
+                                and line.get("requestId") == request_id)
+    assert done["ok"] is True
+    # Every invocation was logged once, under its own request id.
+    all_done = [line for line in checker.logs() if line["event"] == "invocation.done"]
+    assert len({line["requestId"] for line in all_done}) == len(all_done) == 5, all_done
 
 
 def test_sns_refusing_part_of_a_batch_reports_the_rest_for_retry(moto, world, lambdas):
@@ -741,8 +755,8 @@ def test_sns_refusing_part_of_a_batch_reports_the_rest_for_retry(moto, world, la
     first_alerting = next(i for i, r in enumerate(records)
                           if int(r["dynamodb"]["NewImage"]["Count"]["N"]) <= 5)
     assert failed == sequence[first_alerting:], body
-    errors = [line for line in checker.logs() if line["event"] == "check.publish_failed"]
-    assert errors and "InternalError" in errors[0]["error"], errors
+    error = checker.wait_for_log(lambda line: line["event"] == "check.publish_failed")
+    assert "InternalError" in error["error"], error
 
 
 # ---- SigV4: the bootstrap's signatures against botocore's -----------------------------
