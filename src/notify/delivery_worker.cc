@@ -220,6 +220,10 @@ void DeliveryWorker::ClaimAndDispatch(bool poll) {
   for (const auto& [subscription_id, queue] : backlog_) {
     if (queue.size() >= kMaxBacklogPerSubscription) full.push_back(subscription_id);
   }
+  // Nothing could be claimed: and the claim would walk every pending
+  // delivery to skip the full subscriptions' ones (a 100,000-alert burst to
+  // one subscriber spent 89% of its time there).
+  if (!full.empty() && full.size() >= active_.size()) return;
 
   size_t wanted = kMaxBacklog - backlog_size_;
   Result<std::vector<Delivery>> due =
