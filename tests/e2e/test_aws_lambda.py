@@ -449,13 +449,10 @@ class Lambda:
         """The first log line for which predicate holds, waiting (bounded) for
         it: stdout is read by another thread, and the bootstrap logs some
         events after it has posted the response the test waited for."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = next((line for line in self.logs() if predicate(line)), None)
-            if found is not None or time.monotonic() > deadline:
-                assert found is not None, f"no such log line in {self.logs()}"
-                return found
-            time.sleep(0.05)
+        def first():
+            return next((line for line in self.logs() if predicate(line)), None)
+        self.proc.wait_for(lambda: first() is not None, timeout, "the expected log line")
+        return first()
 
     def stop(self) -> None:
         _stop(self.proc)
